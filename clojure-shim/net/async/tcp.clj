@@ -1,0 +1,112 @@
+;; net.async: message-oriented TCP with a core.async interface. MIT licence, see README.
+(ns net.async.tcp
+  "Reliable, bidirectional, message-oriented communication over TCP with a core.async interface.
+
+   1. Messages, not streams: each byte[] written arrives whole, in order.
+   2. Clients reconnect by themselves; a client may start before its server exists.
+   3. Stuck connections are detected through heartbeats and dropped.
+   4. Channels stay valid whatever the network does.
+   5. No exceptions for network events: :connected, :disconnected and :closed arrive on read-chan.
+
+   A thin door to the Java core, net.async.tcp.Tcp; defaults live there."
+  (:require [clojure.core.async])
+  (:import [java.util.function Supplier]
+           [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
+            ConnectOptions$Builder EventLoop Tcp]))
+
+(set! *warn-on-reflection* true)
+
+(defn event-loop
+  "Starts an event loop: one network thread that owns every socket made with it.
+
+     (event-loop) → {:running? <atom true>}
+
+   (reset! (:running? el) false) or (shutdown! el) shuts it down."
+  []
+  (let [loop     (Tcp/eventLoop)
+        running? (atom true)]
+    (add-watch running? ::shutdown (fn [_ _ _ running] (when-not running (.close loop))))
+    {:running? running? ::loop loop}))
+
+(defn shutdown!
+  "Shuts an event loop down: closes every socket it owns (each read-chan gets :closed, then
+   closes), frees every port it listens on, and ends its thread. Idempotent.
+
+     (shutdown! <event-loop>) → nil"
+  [event-loop]
+  (reset! (:running? event-loop) false)
+  nil)
+
+(defn- ^EventLoop loop-of [event-loop]
+  (or (::loop event-loop)
+      (throw (IllegalArgumentException. "not an event loop: pass the map (event-loop) returns"))))
+
+(defn- chan-factory ^Supplier [f]
+  (reify Supplier (get [_] (f))))
+
+(defn- connect-options ^ConnectOptions [opts]
+  (let [{:keys [read-chan write-chan reconnect-period heartbeat-period heartbeat-timeout max-frame-size]} opts
+        b (ConnectOptions/builder)]
+    (cond-> b
+      read-chan         (.readChan read-chan)
+      write-chan        (.writeChan write-chan)
+      reconnect-period  (.reconnectPeriodMillis (long reconnect-period))
+      heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
+      heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
+      max-frame-size    (.maxFrameSize (int max-frame-size)))
+    (.build b)))
+
+(defn- accept-options ^AcceptOptions [opts]
+  (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size]} opts
+        b (AcceptOptions/builder)]
+    (cond-> b
+      accept-chan       (.acceptChan accept-chan)
+      read-chan-fn      (.readChanFactory (chan-factory read-chan-fn))
+      write-chan-fn     (.writeChanFactory (chan-factory write-chan-fn))
+      heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
+      heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
+      max-frame-size    (.maxFrameSize (int max-frame-size)))
+    (.build b)))
+
+(defn connect
+  "Connects to a server and stays connected: redials every :reconnect-period until write-chan is
+   closed or the event loop shuts down. Returns at once; the server need not exist yet.
+
+     (connect <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:read-chan <chan> :write-chan <chan>}
+     (<!! read-chan)  → :connected | <byte[]> | :disconnected | :closed
+     (>!! write-chan <byte[]>)
+     (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
+
+   Options (keyword args or a trailing map):
+     :read-chan          <chan> to put events and payloads on, default (chan)
+     :write-chan         <chan> to take payloads from, default (chan)
+     :reconnect-period   ms between reconnect attempts, default 1000
+     :heartbeat-period   ms without a write before a heartbeat is sent, default 5000
+     :heartbeat-timeout  ms without a read before the connection is stuck, default (* 4 heartbeat-period)
+     :max-frame-size     longest payload in bytes, either way, default 16 MiB"
+  [event-loop {:keys [host port]} & {:as opts}]
+  (let [^ClientSocket socket (Tcp/connect (loop-of event-loop) (or host "localhost") (int port)
+                                          (connect-options opts))]
+    {:read-chan (.readChan socket) :write-chan (.writeChan socket)}))
+
+(defn accept
+  "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted
+   connection arrives on accept-chan; closing accept-chan stops accepting and frees the port.
+
+     (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:accept-chan <chan> :port <int>}
+     (<!! accept-chan) → {:read-chan <chan> :write-chan <chan>}
+     (close! accept-chan)
+
+   :host omitted binds the wildcard address; :port 0 binds any free port, returned as :port.
+   An accepted connection's read-chan yields :connected, payloads, then :closed (no reconnect).
+
+   Options (keyword args or a trailing map):
+     :accept-chan        <chan> to put accepted connections on, default (chan)
+     :read-chan-fn       no-arg fn making each connection's read-chan, default chan
+     :write-chan-fn      no-arg fn making each connection's write-chan, default chan
+     :heartbeat-period   ms without a write before a heartbeat is sent, default 5000
+     :heartbeat-timeout  ms without a read before the connection is stuck, default (* 4 heartbeat-period)
+     :max-frame-size     longest payload in bytes, either way, default 16 MiB"
+  [event-loop {:keys [host port]} & {:as opts}]
+  (let [^AcceptSocket socket (Tcp/accept (loop-of event-loop) host (int port) (accept-options opts))]
+    {:accept-chan (.acceptChan socket) :port (.port socket)}))

@@ -1,0 +1,125 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp;
+
+import java.util.function.Supplier;
+import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.Settings;
+
+/**
+ * Options of {@code accept}, with the original library's names and defaults. The heartbeat and
+ * frame options apply to every accepted connection.
+ *
+ * <pre>
+ * AcceptOptions options = AcceptOptions.builder()
+ *         .readChanFactory(() -&gt; Chans.chan(1024))   // a buffered read-chan per connection
+ *         .build();
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * Immutable; the builder is for one thread. The factories are called on the event loop and must
+ * not block.
+ */
+public final class AcceptOptions {
+    private static final Supplier<Object> UNBUFFERED = Chans::chan;
+
+    private final Object acceptChan;
+    private final Supplier<Object> readChanFactory;
+    private final Supplier<Object> writeChanFactory;
+    private final Settings settings;
+
+    private AcceptOptions(Builder b) {
+        this.acceptChan = b.acceptChan;
+        this.readChanFactory = b.readChanFactory != null ? b.readChanFactory : UNBUFFERED;
+        this.writeChanFactory = b.writeChanFactory != null ? b.writeChanFactory : UNBUFFERED;
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize);
+    }
+
+    public static AcceptOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    Object acceptChanOrNew() {
+        return acceptChan != null ? acceptChan : Chans.chan();
+    }
+
+    Supplier<Object> readChanFactory() {
+        return readChanFactory;
+    }
+
+    Supplier<Object> writeChanFactory() {
+        return writeChanFactory;
+    }
+
+    public long heartbeatPeriodMillis() {
+        return settings.heartbeatPeriodMillis();
+    }
+
+    public long heartbeatTimeoutMillis() {
+        return settings.heartbeatTimeoutMillis();
+    }
+
+    public int maxFrameSize() {
+        return settings.maxFrameSize();
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** Unset values take the defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private Object acceptChan;
+        private Supplier<Object> readChanFactory;
+        private Supplier<Object> writeChanFactory;
+        private Long heartbeatPeriodMillis;
+        private Long heartbeatTimeoutMillis;
+        private Integer maxFrameSize;
+
+        private Builder() {
+        }
+
+        /** The channel accepted connections are announced on; default: a new {@code (chan)}. */
+        public Builder acceptChan(Object chan) {
+            this.acceptChan = chan;
+            return this;
+        }
+
+        /** Makes each accepted connection's read-chan; default: {@code (chan)}. */
+        public Builder readChanFactory(Supplier<Object> factory) {
+            this.readChanFactory = factory;
+            return this;
+        }
+
+        /** Makes each accepted connection's write-chan; default: {@code (chan)}. */
+        public Builder writeChanFactory(Supplier<Object> factory) {
+            this.writeChanFactory = factory;
+            return this;
+        }
+
+        /** Milliseconds without a write before a heartbeat is sent; default 5000. */
+        public Builder heartbeatPeriodMillis(long millis) {
+            this.heartbeatPeriodMillis = millis;
+            return this;
+        }
+
+        /** Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period. */
+        public Builder heartbeatTimeoutMillis(long millis) {
+            this.heartbeatTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
+        public Builder maxFrameSize(int bytes) {
+            this.maxFrameSize = bytes;
+            return this;
+        }
+
+        public AcceptOptions build() {
+            return new AcceptOptions(this);
+        }
+    }
+}

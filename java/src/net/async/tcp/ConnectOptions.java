@@ -1,0 +1,127 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp;
+
+import net.async.tcp.impl.Checks;
+import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.Settings;
+
+/**
+ * Options of {@code connect}, with the original library's names and defaults.
+ *
+ * <pre>
+ * ConnectOptions options = ConnectOptions.builder()
+ *         .reconnectPeriodMillis(500)
+ *         .heartbeatPeriodMillis(1000)      // heartbeat-timeout then defaults to 4000
+ *         .build();                         // IllegalArgumentException names a bad value
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * Immutable; the builder is for one thread.
+ */
+public final class ConnectOptions {
+    public static final long DEFAULT_RECONNECT_PERIOD_MILLIS = 1000;
+
+    private final Object readChan;
+    private final Object writeChan;
+    private final long reconnectPeriodMillis;
+    private final Settings settings;
+
+    private ConnectOptions(Builder b) {
+        this.readChan = b.readChan;
+        this.writeChan = b.writeChan;
+        this.reconnectPeriodMillis = Checks.positive(
+                b.reconnectPeriodMillis != null ? b.reconnectPeriodMillis : DEFAULT_RECONNECT_PERIOD_MILLIS,
+                "reconnect-period");
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize);
+    }
+
+    public static ConnectOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The caller's read-chan, or a new unbuffered one: each call to connect gets its own. */
+    Object readChanOrNew() {
+        return readChan != null ? readChan : Chans.chan();
+    }
+
+    Object writeChanOrNew() {
+        return writeChan != null ? writeChan : Chans.chan();
+    }
+
+    public long reconnectPeriodMillis() {
+        return reconnectPeriodMillis;
+    }
+
+    public long heartbeatPeriodMillis() {
+        return settings.heartbeatPeriodMillis();
+    }
+
+    public long heartbeatTimeoutMillis() {
+        return settings.heartbeatTimeoutMillis();
+    }
+
+    public int maxFrameSize() {
+        return settings.maxFrameSize();
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** Unset values take the defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private Object readChan;
+        private Object writeChan;
+        private Long reconnectPeriodMillis;
+        private Long heartbeatPeriodMillis;
+        private Long heartbeatTimeoutMillis;
+        private Integer maxFrameSize;
+
+        private Builder() {
+        }
+
+        /** The channel to deliver events and payloads to; default: a new {@code (chan)}. */
+        public Builder readChan(Object chan) {
+            this.readChan = chan;
+            return this;
+        }
+
+        /** The channel to take payloads from; default: a new {@code (chan)}. */
+        public Builder writeChan(Object chan) {
+            this.writeChan = chan;
+            return this;
+        }
+
+        /** Milliseconds between reconnect attempts; default 1000. */
+        public Builder reconnectPeriodMillis(long millis) {
+            this.reconnectPeriodMillis = millis;
+            return this;
+        }
+
+        /** Milliseconds without a write before a heartbeat is sent; default 5000. */
+        public Builder heartbeatPeriodMillis(long millis) {
+            this.heartbeatPeriodMillis = millis;
+            return this;
+        }
+
+        /** Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period. */
+        public Builder heartbeatTimeoutMillis(long millis) {
+            this.heartbeatTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
+        public Builder maxFrameSize(int bytes) {
+            this.maxFrameSize = bytes;
+            return this;
+        }
+
+        public ConnectOptions build() {
+            return new ConnectOptions(this);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp;
+
+import net.async.tcp.impl.Reactor;
+import net.async.tcp.impl.Transport;
+
+/**
+ * One network thread, {@code net-async-tcp-N}, and every socket it owns. Closing it closes them
+ * all: listening ports are free when {@link #close()} returns, each connection's read-chan gets
+ * {@code :closed} and closes, and the thread ends.
+ *
+ * <pre>
+ * try (EventLoop loop = Tcp.eventLoop()) {
+ *     ClientSocket client = Tcp.connect(loop, "127.0.0.1", 8899, ConnectOptions.defaults());
+ *     ...
+ * }
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * Thread-safe: every method may be called from any thread. {@link #close()} blocks until the
+ * thread has ended, except when called on the loop's own thread.
+ */
+public final class EventLoop implements AutoCloseable {
+    private final Reactor reactor;
+
+    EventLoop(Transport transport) {
+        this.reactor = new Reactor(transport);
+    }
+
+    Reactor reactor() {
+        return reactor;
+    }
+
+    public boolean isRunning() {
+        return reactor.isRunning();
+    }
+
+    /** Which Netty transport this loop runs on: {@code EPOLL} or {@code NIO}. */
+    public String transport() {
+        return reactor.transport().name();
+    }
+
+    /** Shuts the loop down; idempotent. Same as {@link Tcp#shutdown(EventLoop)}. */
+    @Override
+    public void close() {
+        reactor.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + reactor.loop() + ", " + (isRunning() ? "running" : "shut down") + "]";
+    }
+}

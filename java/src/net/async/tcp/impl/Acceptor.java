@@ -1,0 +1,141 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import clojure.lang.RT;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.Errors;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket. Each accepted link becomes an accepted {@link Connection}, announced on
+ * accept-chan as {@code {:read-chan <chan> :write-chan <chan>}}.
+ *
+ * <p>While accept-chan does not take, the listening socket stops accepting (its auto-read is
+ * off), so pending connections wait in the kernel's backlog. Closing accept-chan closes the
+ * listening socket and frees the port; connections already accepted go on. core.async has no
+ * close notification, so the acceptor looks at accept-chan every {@value #CLOSED_CHECK_MILLIS} ms.
+ *
+ * <h3>Threading</h3>
+ * {@link #bind} runs on the caller's thread and blocks until the port is bound; everything after
+ * that is confined to the reactor's event loop.
+ */
+public final class Acceptor implements Reactor.Member {
+    private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
+    static final long CLOSED_CHECK_MILLIS = 50;
+    private static final int EADDRINUSE = 98;
+
+    private final Reactor reactor;
+    private final Settings settings;
+    private final Supplier<Object> readChanFactory;
+    private final Supplier<Object> writeChanFactory;
+    private final Inbox accepted;
+    private Channel server;
+    private ScheduledFuture<?> closedCheck;
+
+    public Acceptor(Reactor reactor, Object acceptChan, Supplier<Object> readChanFactory,
+                    Supplier<Object> writeChanFactory, Settings settings) {
+        this.reactor = reactor;
+        this.settings = settings;
+        this.readChanFactory = readChanFactory;
+        this.writeChanFactory = writeChanFactory;
+        this.accepted = new Inbox(acceptChan, reactor.loop(), this::setAccepting, Acceptor::closeUnclaimed);
+    }
+
+    public Object acceptChan() {
+        return accepted.chan();
+    }
+
+    /**
+     * Binds at once, on the caller's thread, and returns the bound port.
+     *
+     * @throws BindException when the address is in use or cannot be assigned, as the original did
+     */
+    public int bind(InetSocketAddress at) throws BindException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(reactor.loop())
+                .channel(reactor.transport().serverSocketChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel child) {
+                        acceptOnLoop(child);
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(at).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw failOnBind(at, bound.cause());
+        }
+        server = bound.channel();
+        reactor.execute(this::startOnLoop);
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private void startOnLoop() {
+        if (!reactor.isRunning()) {
+            shutdownOnLoop();
+            return;
+        }
+        reactor.register(this);
+        closedCheck = reactor.loop().scheduleAtFixedRate(() -> {
+            if (Chans.isClosed(accepted.chan())) {
+                shutdownOnLoop();
+            }
+        }, CLOSED_CHECK_MILLIS, CLOSED_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void acceptOnLoop(Channel child) {
+        if (!server.isOpen()) {
+            child.close();
+            return;
+        }
+        Connection connection = Connection.accepted(reactor, readChanFactory.get(), writeChanFactory.get(), settings);
+        connection.initChannel(child);
+        accepted.deliver(RT.mapUniqueKeys(Keywords.READ_CHAN, connection.readChan(),
+                Keywords.WRITE_CHAN, connection.writeChan()));
+    }
+
+    private void setAccepting(boolean open) {
+        server.config().setAutoRead(open);
+    }
+
+    @Override
+    public void shutdownOnLoop() {
+        if (closedCheck != null) {
+            closedCheck.cancel(false);
+        }
+        if (server.isOpen()) {
+            log.debug("[acceptor {}] closed", server.localAddress());
+            server.close();
+        }
+        reactor.unregister(this);
+    }
+
+    /** A connection announced on an accept-chan that the user closed: nobody will ever use it. */
+    private static void closeUnclaimed(Object socket) {
+        Chans.close(((Map<?, ?>) socket).get(Keywords.WRITE_CHAN));
+    }
+
+    private static BindException failOnBind(InetSocketAddress at, Throwable cause) {
+        if (cause instanceof BindException bind) {
+            return bind;
+        }
+        boolean inUse = cause instanceof Errors.NativeIoException nativeError
+                && nativeError.expectedErr() == -EADDRINUSE;
+        BindException bind = new BindException((inUse ? "Address already in use: " : "Cannot bind ") + at
+                + " (" + cause.getMessage() + ")");
+        bind.initCause(cause);
+        return bind;
+    }
+}

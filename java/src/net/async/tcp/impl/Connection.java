@@ -1,0 +1,245 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical connection: the user's read-chan and write-chan on one side, the current Netty
+ * channel (or none) on the other. A client connection outlives its links and redials; an
+ * accepted one ends with its link.
+ *
+ * <pre>
+ *             link up                  link lost / stuck / bad frame
+ * CONNECTING ─────────▶ CONNECTED ──────────────────────────────────▶ DISCONNECTED
+ *   │    ▲                 │                                              │
+ *   │    └──────────── reconnect-period elapsed (clients only) ───────────┘
+ *   └── dial failed ──▶ DISCONNECTED        (accepted connections: link lost ──▶ CLOSED)
+ *                          │ write-chan closed: flush, then close the link
+ *                          ▼
+ *                       CLOSING ── link closed ──▶ CLOSED   (also from any state on shutdown)
+ * </pre>
+ *
+ * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
+ * {@code :connected} always precedes the messages of its link and {@code :closed} is last.
+ *
+ * <h3>Threading</h3>
+ * All state is confined to the reactor's event loop: methods ending in {@code OnLoop} assert it,
+ * Netty calls the handlers there, and core.async callbacks hop onto it.
+ */
+public final class Connection implements Outbox.Owner, Reactor.Member {
+    private enum State { CONNECTING, CONNECTED, DISCONNECTED, CLOSING, CLOSED }
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final Reactor reactor;
+    private final EventLoop loop;
+    private final Settings settings;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final Dialer dialer; // null for accepted connections
+    private final String name;
+    private State state = State.CONNECTING;
+    private Channel channel;
+    private boolean disconnectAnnounced;
+    private ScheduledFuture<?> redial;
+
+    private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+                       String host, int port, long reconnectPeriodMillis) {
+        this.reactor = reactor;
+        this.loop = reactor.loop();
+        this.settings = settings;
+        this.inbox = new Inbox(readChan, loop, this::setReading, dropped -> { });
+        this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this);
+        this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnectPeriodMillis, new Initializer());
+        this.name = host == null ? "accepted" : "client->" + dialer;
+    }
+
+    /** A client connection; call {@link #start()} to dial. */
+    public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+                                    String host, int port, long reconnectPeriodMillis) {
+        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnectPeriodMillis);
+    }
+
+    /** An accepted connection, to be installed on {@code child} by {@link #initChannel}. */
+    static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings) {
+        return new Connection(reactor, readChan, writeChan, settings, null, 0, 0);
+    }
+
+    public Object readChan() {
+        return inbox.chan();
+    }
+
+    public Object writeChan() {
+        return outbox.chan();
+    }
+
+    /** Starts dialing; from any thread. Throws {@code IllegalStateException} after shutdown. */
+    public void start() {
+        reactor.execute(this::dialOnLoop);
+    }
+
+    void initChannel(Channel ch) {
+        Pipeline.install(ch.pipeline(), settings, new LinkHandler());
+        // a backlog left from the previous link keeps the new one paused until the user catches up
+        ch.config().setAutoRead(!inbox.isBackedUp());
+    }
+
+    private void dialOnLoop() {
+        assert loop.inEventLoop();
+        redial = null;
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!reactor.isRunning()) {
+            finishOnLoop(); // started while the loop was shutting down
+            return;
+        }
+        reactor.register(this);
+        state = State.CONNECTING;
+        ChannelFuture attempt = dialer.dial();
+        attempt.addListener(f -> {
+            if (!f.isSuccess()) {
+                Failures.log(log, this, f.cause());
+                linkLostOnLoop();
+            }
+        });
+    }
+
+    private void linkUpOnLoop(Channel ch) {
+        assert loop.inEventLoop();
+        if (state == State.CLOSED) {
+            ch.close();
+            return;
+        }
+        reactor.register(this);
+        state = State.CONNECTED;
+        channel = ch;
+        disconnectAnnounced = false;
+        log.debug("{} connected to {}", this, ch.remoteAddress());
+        inbox.deliver(Keywords.CONNECTED);
+        outbox.attach(ch);
+    }
+
+    private void linkDownOnLoop(Channel ch) {
+        assert loop.inEventLoop();
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        outbox.detach();
+        linkLostOnLoop();
+    }
+
+    private void linkLostOnLoop() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (dialer == null || state == State.CLOSING) {
+            finishOnLoop();
+            return;
+        }
+        state = State.DISCONNECTED;
+        if (!disconnectAnnounced) {
+            disconnectAnnounced = true;
+            inbox.deliver(Keywords.DISCONNECTED);
+        }
+        redial = loop.schedule(this::dialOnLoop, dialer.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onWriteChanClosed() {
+        assert loop.inEventLoop();
+        if (state == State.CONNECTED) {
+            // completes after every earlier write, so all that was written reaches the socket first
+            state = State.CLOSING;
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (state != State.CLOSING) {
+            finishOnLoop();
+        }
+    }
+
+    @Override
+    public void shutdownOnLoop() {
+        assert loop.inEventLoop();
+        if (channel != null) {
+            channel.close();
+        }
+        finishOnLoop();
+    }
+
+    private void finishOnLoop() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (redial != null) {
+            redial.cancel(false);
+        }
+        log.debug("{} closed", this);
+        inbox.deliver(Keywords.CLOSED);
+        inbox.closeWhenDrained();
+        Chans.close(outbox.chan());
+        reactor.unregister(this);
+    }
+
+    private void setReading(boolean open) {
+        if (channel != null) {
+            channel.config().setAutoRead(open);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return channel == null ? "[" + name + "]" : "[" + name + " " + channel.localAddress() + "]";
+    }
+
+    /** Installs a fresh pipeline on each client link. */
+    private final class Initializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            Connection.this.initChannel(ch);
+        }
+    }
+
+    /** The last handler of one link's pipeline; forwards what happens on that link. */
+    private final class LinkHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            linkUpOnLoop(ctx.channel());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            inbox.deliver(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            linkDownOnLoop(ctx.channel());
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && ctx.channel() == channel) {
+                outbox.pump();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Failures.log(log, Connection.this, cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.net.ConnectException;
+import org.slf4j.Logger;
+
+/**
+ * Logs a failure at the level it deserves. Network trouble is routine and becomes a state change
+ * ({@code :disconnected}, {@code :closed}); bad input from a peer is worth a warning; anything
+ * else is a bug and keeps its stack trace.
+ *
+ * <h3>Threading</h3>
+ * Stateless.
+ */
+final class Failures {
+    private Failures() {
+    }
+
+    static void log(Logger log, Object connection, Throwable cause) {
+        if (cause instanceof ConnectException) {
+            log.debug("{} cannot connect: {}", connection, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("{} connection lost: {}", connection, cause.getMessage());
+        } else if (cause instanceof DecoderException) {
+            log.warn("{} bad frame from peer, dropping the connection: {}", connection, rootMessage(cause));
+        } else {
+            log.warn("{} unexpected failure, dropping the connection", connection, cause);
+        }
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

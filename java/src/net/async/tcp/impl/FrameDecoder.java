@@ -1,0 +1,53 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.nio.ByteOrder;
+
+/**
+ * Splits the byte stream into frames and hands each payload on as a {@code byte[]}; heartbeats
+ * (0-length frames) stop here.
+ *
+ * <pre>
+ * +------------------------+---------------------+
+ * | length: int32, big end | payload: length     |
+ * +------------------------+---------------------+
+ *   0 0 0 3                  'a' 'b' 'c'          → byte[]{'a','b','c'}
+ *   0 0 0 0                                       → (heartbeat, nothing)
+ * </pre>
+ *
+ * A negative length fails with {@code CorruptedFrameException}, one above {@code maxFrameSize}
+ * with {@code TooLongFrameException} as soon as its header is read, before any payload is
+ * buffered; the connection closes the channel on either.
+ *
+ * <h3>Threading</h3>
+ * One instance per channel, on its event loop.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    static final int HEADER_BYTES = 4;
+
+    FrameDecoder(int maxFrameSize) {
+        super(ByteOrder.BIG_ENDIAN, withHeader(maxFrameSize), 0, HEADER_BYTES, 0, HEADER_BYTES, true);
+    }
+
+    private static int withHeader(int maxFrameSize) {
+        return maxFrameSize > Integer.MAX_VALUE - HEADER_BYTES ? Integer.MAX_VALUE : maxFrameSize + HEADER_BYTES;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+        if (frame == null) {
+            return null;
+        }
+        try {
+            // the one copy per frame: the user owns the array, the buffer goes back to the pool
+            return frame.isReadable() ? ByteBufUtil.getBytes(frame) : null;
+        } finally {
+            frame.release();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns idle events into heartbeats and stuck-connection drops, after an {@code IdleStateHandler}
+ * set to writer-idle = heartbeat-period and reader-idle = heartbeat-timeout.
+ *
+ * <pre>
+ * WRITER_IDLE → write a 0-length frame (skipped while the socket is full: the peer is reading nothing)
+ * READER_IDLE → no byte for heartbeat-timeout: the link is stuck, close the channel
+ * </pre>
+ *
+ * Silence while we ourselves paused reading (auto-read off because the user is not taking) is
+ * not the peer's fault: such a READER_IDLE is ignored, and so is the first one after reading
+ * resumes, which may still count time from the pause.
+ *
+ * <h3>Threading</h3>
+ * One instance per channel, on its event loop.
+ */
+final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatHandler.class);
+
+    private boolean pausedSinceLastCheck;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof IdleStateEvent idle)) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        if (idle.state() == IdleState.WRITER_IDLE) {
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(FrameEncoder.HEARTBEAT, ctx.voidPromise());
+            }
+        } else if (idle.state() == IdleState.READER_IDLE) {
+            onReaderIdle(ctx);
+        }
+    }
+
+    private void onReaderIdle(ChannelHandlerContext ctx) {
+        if (!ctx.channel().config().isAutoRead()) {
+            pausedSinceLastCheck = true;
+            return;
+        }
+        if (pausedSinceLastCheck) {
+            pausedSinceLastCheck = false;
+            return;
+        }
+        log.debug("{} nothing read for heartbeat-timeout: connection is stuck, dropping it", ctx.channel());
+        ctx.close();
+    }
+}

@@ -1,0 +1,109 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Delivers values, in order, into one core.async channel that the user owns, without ever
+ * blocking: {@code offer!} first, and only when that fails a single pending {@code put!}.
+ *
+ * <pre>
+ *   deliver(v) ──offer! ok──▶ done
+ *        │ fails
+ *        ▼
+ *   backlog [v1 v2 …] ── put!(v1) ──callback──▶ hop to loop, next ── empty ──▶ valve open
+ *        └── first value backlogged ──▶ valve closed (auto-read off)
+ * </pre>
+ *
+ * At most one put is pending per channel, which keeps the order and stays far below
+ * core.async's limit of 1024 pending puts. While values wait, the {@link Valve} is closed, so the
+ * socket stops reading and the peer is slowed down by TCP.
+ *
+ * <h3>Threading</h3>
+ * All state is confined to {@code loop}; the put callback hops back onto it.
+ */
+final class Inbox {
+    /** Opens and closes the flow of input that feeds this inbox (a channel's auto-read). */
+    interface Valve {
+        void setOpen(boolean open);
+    }
+
+    private final Object chan;
+    private final Executor loop;
+    private final Valve valve;
+    private final Consumer<Object> onDropped;
+    // invariant: a put! of backlog.peek() is pending exactly when the backlog is not empty
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private boolean closeWhenDrained;
+    private boolean chanClosed;
+
+    /**
+     * @param onDropped called on the loop for each value the user can no longer receive because
+     *                  they closed the channel; must not be {@code null}
+     */
+    Inbox(Object chan, Executor loop, Valve valve, Consumer<Object> onDropped) {
+        this.chan = chan;
+        this.loop = loop;
+        this.valve = valve;
+        this.onDropped = onDropped;
+    }
+
+    Object chan() {
+        return chan;
+    }
+
+    /** True while values wait for the user: a new input source should start closed. */
+    boolean isBackedUp() {
+        return !backlog.isEmpty();
+    }
+
+    void deliver(Object value) {
+        if (chanClosed || closeWhenDrained) {
+            onDropped.accept(value);
+            return;
+        }
+        if (backlog.isEmpty() && Chans.offer(chan, value)) {
+            return;
+        }
+        backlog.add(value);
+        if (backlog.size() == 1) {
+            valve.setOpen(false);
+            putHead();
+        }
+    }
+
+    /** Closes the channel once everything delivered so far has been taken. */
+    void closeWhenDrained() {
+        closeWhenDrained = true;
+        if (backlog.isEmpty()) {
+            Chans.close(chan);
+        }
+    }
+
+    private void putHead() {
+        Chans.put(chan, backlog.peek(), accepted -> Hop.onto(loop, () -> onPut(accepted)));
+    }
+
+    private void onPut(boolean accepted) {
+        Object head = backlog.poll();
+        if (!accepted) {
+            chanClosed = true;
+            onDropped.accept(head);
+            backlog.forEach(onDropped);
+            backlog.clear();
+        }
+        while (!backlog.isEmpty() && Chans.offer(chan, backlog.peek())) {
+            backlog.poll();
+        }
+        if (!backlog.isEmpty()) {
+            putHead();
+            return;
+        }
+        valve.setOpen(true);
+        if (closeWhenDrained) {
+            Chans.close(chan);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import clojure.lang.Keyword;
+
+/**
+ * The keywords that cross into Clojure: status events on read-chan and the keys of returned maps.
+ *
+ * <h3>Threading</h3>
+ * Immutable constants.
+ */
+public final class Keywords {
+    public static final Keyword CONNECTED = Keyword.intern("connected");
+    public static final Keyword DISCONNECTED = Keyword.intern("disconnected");
+    public static final Keyword CLOSED = Keyword.intern("closed");
+
+    public static final Keyword READ_CHAN = Keyword.intern("read-chan");
+    public static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
+
+    private Keywords() {
+    }
+}

@@ -1,0 +1,33 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the pipeline every connection uses, with named handlers that tests look up:
+ *
+ * <pre>
+ *  socket ⇄ "idle" ⇄ "frame-decoder" ⇄ "frame-encoder" ⇄ "heartbeat" ⇄ "connection"
+ * </pre>
+ *
+ * "idle" comes first so that every byte read, heartbeats included, proves the link alive.
+ *
+ * <h3>Threading</h3>
+ * Stateless; called on the channel's event loop from a {@code ChannelInitializer}.
+ */
+final class Pipeline {
+    private Pipeline() {
+    }
+
+    static void install(ChannelPipeline pipeline, Settings settings, ChannelHandler connection) {
+        pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(),
+                settings.heartbeatPeriodMillis(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("frame-decoder", new FrameDecoder(settings.maxFrameSize()));
+        pipeline.addLast("frame-encoder", FrameEncoder.INSTANCE);
+        pipeline.addLast("heartbeat", new HeartbeatHandler());
+        pipeline.addLast("connection", connection);
+    }
+}

@@ -1,0 +1,117 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Netty event loop with a single thread, {@code net-async-tcp-N}, like the original library's
+ * selector thread, and the registry of everything that lives on it.
+ *
+ * <pre>
+ * shutdown():
+ *   1. on the loop: close every acceptor (ports are free once this returns) and every
+ *      connection (each read-chan gets :closed, then closes)
+ *   2. stop the loop and wait for its thread to end
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * {@code members} is confined to the loop; {@code running} is atomic; the rest is immutable.
+ * {@link #shutdown()} may be called from any thread, the loop's own included (then it does not
+ * wait).
+ */
+public final class Reactor {
+    /** Something that must end when the loop shuts down. */
+    interface Member {
+        void shutdownOnLoop();
+    }
+
+    private static final AtomicInteger ids = new AtomicInteger();
+    private static final long SHUTDOWN_WAIT_SECONDS = 10;
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Set<Member> members = new LinkedHashSet<>();
+
+    public Reactor(Transport transport) {
+        this.transport = transport;
+        this.group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("net-async-tcp-" + ids.incrementAndGet()), transport.ioHandlerFactory());
+        this.loop = group.next();
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Runs {@code task} on the loop; throws {@code IllegalStateException} once shut down. */
+    void execute(Runnable task) {
+        if (!running.get()) {
+            throw new IllegalStateException("event loop is shut down");
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("event loop is shut down", e);
+        }
+    }
+
+    void register(Member member) {
+        assert loop.inEventLoop();
+        members.add(member);
+    }
+
+    void unregister(Member member) {
+        assert loop.inEventLoop();
+        members.remove(member);
+    }
+
+    /** Idempotent; see the class comment for the sequence. */
+    public void shutdown() {
+        boolean first = running.compareAndSet(true, false);
+        if (loop.inEventLoop()) {
+            if (first) {
+                closeMembersOnLoop();
+                group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            return;
+        }
+        if (first) {
+            loop.submit(this::closeMembersOnLoop).awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        group.terminationFuture().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void closeMembersOnLoop() {
+        assert loop.inEventLoop();
+        // acceptors first, so nothing new arrives while connections close
+        for (Member member : new ArrayList<>(members)) {
+            if (member instanceof Acceptor) {
+                member.shutdownOnLoop();
+            }
+        }
+        for (Member member : new ArrayList<>(members)) {
+            member.shutdownOnLoop();
+        }
+        members.clear();
+    }
+}

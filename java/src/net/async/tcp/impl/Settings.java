@@ -1,0 +1,37 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+/**
+ * What every connection, client or accepted, is configured with. Validated on construction so
+ * that the Clojure and the Java doors reject the same values with the same words.
+ *
+ * <h3>Threading</h3>
+ * Immutable.
+ *
+ * @param heartbeatPeriodMillis  a heartbeat is sent after this long without a write
+ * @param heartbeatTimeoutMillis the connection is stuck after this long without a read
+ * @param maxFrameSize           the longest payload accepted from or sent to a peer, in bytes
+ */
+public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize) {
+    public static final long DEFAULT_HEARTBEAT_PERIOD_MILLIS = 5000;
+    public static final int HEARTBEAT_TIMEOUT_PERIODS = 4;
+    public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+
+    public Settings {
+        Checks.positive(heartbeatPeriodMillis, "heartbeat-period");
+        Checks.positive(heartbeatTimeoutMillis, "heartbeat-timeout");
+        if (heartbeatTimeoutMillis <= heartbeatPeriodMillis) {
+            throw new IllegalArgumentException("heartbeat-timeout must be longer than heartbeat-period ("
+                    + heartbeatPeriodMillis + " ms), or every quiet connection counts as stuck: "
+                    + heartbeatTimeoutMillis);
+        }
+        Checks.positive(maxFrameSize, "max-frame-size");
+    }
+
+    /** Fills in the defaults for whatever is {@code null}, as the original library did. */
+    public static Settings of(Long heartbeatPeriodMillis, Long heartbeatTimeoutMillis, Integer maxFrameSize) {
+        long period = heartbeatPeriodMillis != null ? heartbeatPeriodMillis : DEFAULT_HEARTBEAT_PERIOD_MILLIS;
+        long timeout = heartbeatTimeoutMillis != null ? heartbeatTimeoutMillis : HEARTBEAT_TIMEOUT_PERIODS * period;
+        return new Settings(period, timeout, maxFrameSize != null ? maxFrameSize : DEFAULT_MAX_FRAME_SIZE);
+    }
+}

@@ -1,0 +1,2 @@
+/** Reliable, message-oriented TCP with a clojure.core.async interface: the public API. */
+package net.async.tcp;
