@@ -85,9 +85,7 @@
      :heartbeat-timeout  ms without a read before the connection is stuck, default (* 4 heartbeat-period)
      :max-frame-size     longest payload in bytes, either way, default 16 MiB"
   [event-loop {:keys [host port]} & {:as opts}]
-  (let [^ClientSocket socket (Tcp/connect (loop-of event-loop) (or host "localhost") (int port)
-                                          (connect-options opts))]
-    {:read-chan (.readChan socket) :write-chan (.writeChan socket)}))
+  (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts))))
 
 (defn accept
   "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted

@@ -1,15 +1,76 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import net.async.tcp.impl.Chans;
+
 /**
  * A listening socket, as {@code accept} returns it.
  *
- * <h3>Threading</h3>
- * Immutable.
+ * <pre>
+ * try (AcceptSocket server = Tcp.accept(loop, 0)) {          // any free port
+ *     ClientSocket peer = server.accept(Duration.ofSeconds(5)); // null if nobody came
+ * }                                                          // close(): port freed
+ * </pre>
  *
- * @param acceptChan yields one {@code {:read-chan <chan> :write-chan <chan>}} map per accepted
- *                   connection; closing it stops accepting and frees the port
- * @param port       the bound port, useful after binding port 0
+ * accept-chan yields one {@code {:read-chan <chan> :write-chan <chan>}} map per accepted
+ * connection (what Clojure code expects); {@link #accept} wraps them as {@link ClientSocket}s.
+ * Closing accept-chan stops accepting and frees the port; accepted connections go on.
+ *
+ * <h3>Threading</h3>
+ * Immutable and thread-safe. {@link #accept} blocks: never on a Netty event loop or in a go block.
  */
-public record AcceptSocket(Object acceptChan, int port) {
+public final class AcceptSocket implements AutoCloseable {
+    private final Object acceptChan;
+    private final int port;
+    private final Runnable stop;
+
+    AcceptSocket(Object acceptChan, int port, Runnable stop) {
+        this.acceptChan = acceptChan;
+        this.port = port;
+        this.stop = stop;
+    }
+
+    /** The core.async channel of accepted connections, as Clojure maps. */
+    public Object acceptChan() {
+        return acceptChan;
+    }
+
+    /** The bound port; useful after binding port 0. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the next connection.
+     *
+     * @return the connection, or {@code null} if none came in time or accepting has stopped
+     */
+    public ClientSocket accept(Duration timeout) {
+        Object value = Chans.takeWithin(acceptChan, timeout.toMillis());
+        return value instanceof Map<?, ?> socket ? ClientSocket.of(socket) : null;
+    }
+
+    /** The next connection, without blocking; completes with {@code null} once accepting has stopped. */
+    public CompletableFuture<ClientSocket> acceptAsync() {
+        CompletableFuture<ClientSocket> next = new CompletableFuture<>();
+        Chans.take(acceptChan, value -> next.complete(value instanceof Map<?, ?> s ? ClientSocket.of(s) : null));
+        return next;
+    }
+
+    /**
+     * Closes accept-chan, stops accepting and frees the port before returning (unless called on
+     * the event loop itself); accepted connections go on. Idempotent.
+     */
+    @Override
+    public void close() {
+        stop.run();
+    }
+
+    @Override
+    public String toString() {
+        return "AcceptSocket[port " + port + "]";
+    }
 }

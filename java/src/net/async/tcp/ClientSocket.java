@@ -1,16 +1,107 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.Checks;
+import net.async.tcp.impl.Keywords;
+
 /**
- * The two channels of one connection, as {@code connect} returns them and accept-chan yields
- * them. Both are real core.async channels, shared freely with Clojure code.
+ * One connection, as {@code connect} returns it and accept-chan yields it: two real core.async
+ * channels, shared freely with Clojure code, plus Java-friendly ways to use them.
+ *
+ * <pre>
+ * try (ClientSocket client = Tcp.connect(loop, "127.0.0.1", 8899)) {
+ *     client.write("hello".getBytes(UTF_8));              // blocks until taken
+ *     Event event = client.read(Duration.ofSeconds(5));   // CONNECTED, then MESSAGE(...)
+ * }                                                      // close(): flush, then CLOSED
+ * </pre>
+ *
+ * The read-chan yields {@code :connected}, {@code byte[]} payloads, {@code :disconnected}
+ * (clients only, then they reconnect) and finally {@code :closed}, after which it is closed.
+ * Closing the write-chan closes the connection once everything written before has been sent.
  *
  * <h3>Threading</h3>
- * Immutable.
- *
- * @param readChan  yields {@code :connected}, {@code byte[]} payloads, {@code :disconnected}
- *                  (clients only) and finally {@code :closed}, after which it is closed
- * @param writeChan takes {@code byte[]} payloads; closing it closes the connection
+ * Immutable and thread-safe. The blocking methods ({@link #read}, {@link #write}) must not be
+ * called on a Netty event loop or inside a go block; use the async variants there.
  */
-public record ClientSocket(Object readChan, Object writeChan) {
+public final class ClientSocket implements AutoCloseable {
+    private final Object readChan;
+    private final Object writeChan;
+
+    public ClientSocket(Object readChan, Object writeChan) {
+        this.readChan = Checks.notNull(readChan, "readChan");
+        this.writeChan = Checks.notNull(writeChan, "writeChan");
+    }
+
+    /** The socket for a {@code {:read-chan :write-chan}} map, as accept-chan yields them. */
+    public static ClientSocket of(Map<?, ?> socket) {
+        Checks.notNull(socket, "socket");
+        return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN));
+    }
+
+    /** The core.async channel of events and payloads. */
+    public Object readChan() {
+        return readChan;
+    }
+
+    /** The core.async channel that takes {@code byte[]} payloads. */
+    public Object writeChan() {
+        return writeChan;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the next event. Once the connection has closed, every
+     * call returns {@link Event#CLOSED} at once.
+     *
+     * @return the event, or {@code null} if none came in time
+     */
+    public Event read(Duration timeout) {
+        Object value = Chans.takeWithin(readChan, timeout.toMillis());
+        return value == Chans.timedOut() ? null : Event.of(value);
+    }
+
+    /**
+     * The next event, without blocking. The take stays pending until an event arrives, even if
+     * the future is cancelled, so keep one read outstanding at a time.
+     */
+    public CompletableFuture<Event> readAsync() {
+        CompletableFuture<Event> next = new CompletableFuture<>();
+        Chans.take(readChan, value -> next.complete(Event.of(value)));
+        return next;
+    }
+
+    /**
+     * Hands one message to the connection, blocking until the write-chan takes it.
+     *
+     * @return false once the connection is closed
+     */
+    public boolean write(byte[] payload) {
+        return Chans.blockingPut(writeChan, Checks.notNull(payload, "payload"));
+    }
+
+    /** Hands one message to the connection without blocking; completes with false once it is closed. */
+    public CompletableFuture<Boolean> writeAsync(byte[] payload) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Chans.put(writeChan, Checks.notNull(payload, "payload"), done::complete);
+        return done;
+    }
+
+    /** Closes the write-chan: what was written is sent, then the read-chan yields CLOSED. */
+    @Override
+    public void close() {
+        Chans.close(writeChan);
+    }
+
+    /** The Clojure view, {@code {:read-chan <chan> :write-chan <chan>}}, as the namespace returns it. */
+    public Map<?, ?> toMap() {
+        return (Map<?, ?>) clojure.lang.RT.mapUniqueKeys(Keywords.READ_CHAN, readChan, Keywords.WRITE_CHAN, writeChan);
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSocket[" + readChan + ", " + writeChan + "]";
+    }
 }

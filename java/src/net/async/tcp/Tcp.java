@@ -6,36 +6,47 @@ import java.net.InetSocketAddress;
 import net.async.tcp.impl.Acceptor;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Connection;
-import net.async.tcp.impl.Transport;
 
 /**
- * The entry point, one static method per function of the Clojure namespace {@code net.async.tcp}
- * (which calls these).
+ * The entry point for Java callers, one static method per function of the Clojure namespace
+ * {@code net.async.tcp} (which calls these: one core, two doors).
  *
  * <pre>
- * EventLoop loop = Tcp.eventLoop();
- * AcceptSocket server = Tcp.accept(loop, null, 0, AcceptOptions.defaults());   // wildcard, any port
- * ClientSocket client = Tcp.connect(loop, "127.0.0.1", server.port(), ConnectOptions.defaults());
- * // client.readChan() yields :connected, then byte[] payloads; put byte[] on client.writeChan()
- * Tcp.shutdown(loop);
+ * try (EventLoop loop = Tcp.eventLoop();
+ *      AcceptSocket server = Tcp.accept(loop, 0);                        // any free port
+ *      ClientSocket client = Tcp.connect(loop, "127.0.0.1", server.port())) {
+ *     client.write("hello".getBytes(UTF_8));
+ *     ClientSocket peer = server.accept(Duration.ofSeconds(5));
+ *     peer.read(Duration.ofSeconds(5));                                  // CONNECTED
+ *     peer.read(Duration.ofSeconds(5)).payload();                        // "hello"
+ * }
  * </pre>
  *
  * <h3>Threading</h3>
- * Stateless; every method may be called from any thread except a Netty event loop for
- * {@link #accept} and {@link #shutdown}, which block briefly.
+ * Stateless; every method may be called from any thread, except that {@link #accept} and
+ * {@link #shutdown} block briefly and so should not be called on a Netty event loop.
  */
 public final class Tcp {
     private Tcp() {
     }
 
-    /** A new event loop with one network thread. */
+    /** A new event loop with one network thread, on native epoll where available. */
     public static EventLoop eventLoop() {
-        return new EventLoop(Transport.best());
+        return eventLoop(EventLoopOptions.defaults());
+    }
+
+    public static EventLoop eventLoop(EventLoopOptions options) {
+        return new EventLoop(options.transport());
+    }
+
+    /** {@link #connect(EventLoop, String, int, ConnectOptions)} with the default options. */
+    public static ClientSocket connect(EventLoop loop, String host, int port) {
+        return connect(loop, host, port, ConnectOptions.defaults());
     }
 
     /**
      * A client connection that dials at once and redials forever, until its write-chan is closed
-     * or the loop shuts down. Returns before any network activity; a server need not exist yet.
+     * or the loop shuts down. Returns before any network activity; the server need not exist yet.
      *
      * @param host the server's host name or address; must not be {@code null}
      * @throws IllegalArgumentException for a bad port
@@ -50,6 +61,11 @@ public final class Tcp {
         return new ClientSocket(connection.readChan(), connection.writeChan());
     }
 
+    /** {@link #accept(EventLoop, String, int, AcceptOptions)} on the wildcard address with the default options. */
+    public static AcceptSocket accept(EventLoop loop, int port) throws BindException {
+        return accept(loop, null, port, AcceptOptions.defaults());
+    }
+
     /**
      * Binds at once and accepts connections until accept-chan is closed or the loop shuts down.
      *
@@ -57,15 +73,19 @@ public final class Tcp {
      * @param port the port, or 0 for any free one (see {@link AcceptSocket#port()})
      * @throws BindException            when the port is taken
      * @throws IllegalArgumentException for a bad port
+     * @throws IllegalStateException    when {@code loop} is shut down
      */
     public static AcceptSocket accept(EventLoop loop, String host, int port, AcceptOptions options)
             throws BindException {
         Checks.port(port);
+        if (!loop.isRunning()) {
+            throw new IllegalStateException("event loop is shut down");
+        }
         InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
                 options.writeChanFactory(), options.settings());
         int bound = acceptor.bind(at);
-        return new AcceptSocket(acceptor.acceptChan(), bound);
+        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close);
     }
 
     /** Shuts {@code loop} down; see {@link EventLoop#close()}. */

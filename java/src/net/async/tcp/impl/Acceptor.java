@@ -34,6 +34,7 @@ public final class Acceptor implements Reactor.Member {
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     static final long CLOSED_CHECK_MILLIS = 50;
     private static final int EADDRINUSE = 98;
+    private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final Reactor reactor;
     private final Settings settings;
@@ -108,6 +109,19 @@ public final class Acceptor implements Reactor.Member {
 
     private void setAccepting(boolean open) {
         server.config().setAutoRead(open);
+    }
+
+    /**
+     * Closes accept-chan and the listening socket; from any thread. Waits for the port to be
+     * free unless called on the loop itself, where it is freed before the current task ends.
+     */
+    public void close() {
+        Chans.close(accepted.chan());
+        if (reactor.loop().inEventLoop()) {
+            shutdownOnLoop();
+        } else if (!reactor.loop().isShuttingDown()) {
+            reactor.loop().submit(this::shutdownOnLoop).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     @Override

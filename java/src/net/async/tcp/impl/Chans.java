@@ -31,6 +31,10 @@ public final class Chans {
     private static final IFn TAKE = resolve("clojure.core.async/take!");
     private static final IFn CLOSE = resolve("clojure.core.async/close!");
     private static final IFn CLOSED = resolve("clojure.core.async.impl.protocols/closed?");
+    private static final IFn BLOCKING_PUT = resolve("clojure.core.async/>!!");
+    private static final IFn ALTS = resolve("clojure.core.async/alts!!");
+    private static final IFn TIMEOUT = resolve("clojure.core.async/timeout");
+    private static final Object TIMED_OUT = new Object();
 
     private Chans() {
     }
@@ -76,6 +80,28 @@ public final class Chans {
 
     public static boolean isClosed(Object chan) {
         return CLOSED.invoke(chan) == Boolean.TRUE;
+    }
+
+    /** {@code >!!}: blocks until taken or buffered; false once the channel is closed. Never on an event loop. */
+    public static boolean blockingPut(Object chan, Object value) {
+        return BLOCKING_PUT.invoke(chan, value) == Boolean.TRUE;
+    }
+
+    /**
+     * {@code alts!!} against a timeout: blocks up to {@code millis} and returns the value taken,
+     * null when the channel is closed, or {@link #timedOut()} when nothing came in time. Unlike
+     * a bare take, a timed-out wait leaves no pending take behind to swallow a later value.
+     * Never on an event loop.
+     */
+    public static Object takeWithin(Object chan, long millis) {
+        clojure.lang.Indexed result = (clojure.lang.Indexed) ALTS.invoke(
+                clojure.lang.RT.vector(chan, TIMEOUT.invoke(millis)));
+        return result.nth(1) == chan ? result.nth(0) : TIMED_OUT;
+    }
+
+    /** The marker {@link #takeWithin} returns on timeout. */
+    public static Object timedOut() {
+        return TIMED_OUT;
     }
 
     /** Adapts a Java callback to the one-argument fn core.async calls (an IObj: core.async adds metadata). */

@@ -1,0 +1,78 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp;
+
+import clojure.lang.Keyword;
+import net.async.tcp.impl.Keywords;
+
+/**
+ * One value from a read-chan, typed for Java: a status change or a message.
+ *
+ * <pre>
+ * Event event = client.read(Duration.ofSeconds(5));
+ * switch (event.kind()) {
+ *     case CONNECTED    -&gt; log("up");
+ *     case MESSAGE      -&gt; handle(event.payload());
+ *     case DISCONNECTED -&gt; log("down, reconnecting");
+ *     case CLOSED       -&gt; log("closed for good");
+ * }
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * Immutable, except that the payload array belongs to the receiver.
+ *
+ * @param kind    what happened
+ * @param payload the message for {@link Kind#MESSAGE}, else {@code null}
+ */
+public record Event(Kind kind, byte[] payload) {
+    /** The read-chan values of the Clojure API: {@code :connected}, {@code byte[]}, {@code :disconnected}, {@code :closed}. */
+    public enum Kind { CONNECTED, MESSAGE, DISCONNECTED, CLOSED }
+
+    public static final Event CONNECTED = new Event(Kind.CONNECTED, null);
+    public static final Event DISCONNECTED = new Event(Kind.DISCONNECTED, null);
+    public static final Event CLOSED = new Event(Kind.CLOSED, null);
+
+    public static Event message(byte[] payload) {
+        return new Event(Kind.MESSAGE, payload);
+    }
+
+    public boolean isMessage() {
+        return kind == Kind.MESSAGE;
+    }
+
+    /**
+     * The event for a value taken from a read-chan; {@code null}, a closed channel, reads as
+     * {@link #CLOSED}.
+     *
+     * @throws IllegalArgumentException for a value the library never puts on a read-chan
+     */
+    public static Event of(Object value) {
+        if (value instanceof byte[] bytes) {
+            return message(bytes);
+        }
+        if (value == null || value == Keywords.CLOSED) {
+            return CLOSED;
+        }
+        if (value == Keywords.CONNECTED) {
+            return CONNECTED;
+        }
+        if (value == Keywords.DISCONNECTED) {
+            return DISCONNECTED;
+        }
+        throw new IllegalArgumentException("not a read-chan value: " + value);
+    }
+
+    /** The Clojure keyword of a status event, or {@code null} for a message. */
+    public Keyword keyword() {
+        return switch (kind) {
+            case CONNECTED -> Keywords.CONNECTED;
+            case DISCONNECTED -> Keywords.DISCONNECTED;
+            case CLOSED -> Keywords.CLOSED;
+            case MESSAGE -> null;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return isMessage() ? "MESSAGE(" + payload.length + " bytes)" : kind.name();
+    }
+}

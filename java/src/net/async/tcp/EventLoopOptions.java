@@ -1,0 +1,60 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp;
+
+import net.async.tcp.impl.Transport;
+
+/**
+ * Options of {@code eventLoop}.
+ *
+ * <pre>
+ * EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().nativeTransport(false).build());
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * Immutable; the builder is for one thread.
+ */
+public final class EventLoopOptions {
+    private final boolean nativeTransport;
+
+    private EventLoopOptions(Builder b) {
+        this.nativeTransport = b.nativeTransport;
+    }
+
+    public static EventLoopOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether native epoll is used where the platform has it (else Java NIO). */
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    Transport transport() {
+        return nativeTransport ? Transport.best() : Transport.NIO;
+    }
+
+    /** Unset values take the defaults. */
+    public static final class Builder {
+        private boolean nativeTransport = true;
+
+        private Builder() {
+        }
+
+        /**
+         * Use native epoll where the platform has it; default true. The system property
+         * {@code net.async.transport=nio} turns it off for every loop.
+         */
+        public Builder nativeTransport(boolean on) {
+            this.nativeTransport = on;
+            return this;
+        }
+
+        public EventLoopOptions build() {
+            return new EventLoopOptions(this);
+        }
+    }
+}
