@@ -45,12 +45,16 @@
   (reify Supplier (get [_] (f))))
 
 (defn- connect-options ^ConnectOptions [opts]
-  (let [{:keys [read-chan write-chan reconnect-period heartbeat-period heartbeat-timeout max-frame-size]} opts
+  (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
+                heartbeat-period heartbeat-timeout max-frame-size]} opts
         b (ConnectOptions/builder)]
     (cond-> b
-      read-chan         (.readChan read-chan)
-      write-chan        (.writeChan write-chan)
-      reconnect-period  (.reconnectPeriodMillis (long reconnect-period))
+      read-chan            (.readChan read-chan)
+      write-chan           (.writeChan write-chan)
+      reconnect-period     (.reconnectPeriodMillis (long reconnect-period))
+      reconnect-max-period (.reconnectMaxPeriodMillis (long reconnect-max-period))
+      reconnect-jitter     (.reconnectJitter (double reconnect-jitter))
+      connect-timeout      (.connectTimeoutMillis (int connect-timeout))
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
       heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
       max-frame-size    (.maxFrameSize (int max-frame-size)))
@@ -78,12 +82,16 @@
      (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
 
    Options (keyword args or a trailing map):
-     :read-chan          <chan> to put events and payloads on, default (chan)
-     :write-chan         <chan> to take payloads from, default (chan)
-     :reconnect-period   ms between reconnect attempts, default 1000
-     :heartbeat-period   ms without a write before a heartbeat is sent, default 5000
-     :heartbeat-timeout  ms without a read before the connection is stuck, default (* 4 heartbeat-period)
-     :max-frame-size     longest payload in bytes, either way, default 16 MiB"
+     :read-chan            <chan> to put events and payloads on, default (chan)
+     :write-chan           <chan> to take payloads from, default (chan)
+     :reconnect-period     ms between reconnect attempts, default 1000
+     :reconnect-max-period cap of the exponential backoff (each failure in a row doubles the
+                           wait), default :reconnect-period, i.e. no backoff
+     :reconnect-jitter     spreads each wait by ± this fraction, 0..1, default 0
+     :connect-timeout      ms a dial may take before it fails, default 10000
+     :heartbeat-period     ms without a write before a heartbeat is sent, default 5000
+     :heartbeat-timeout    ms without a read before the connection is stuck, default (* 4 heartbeat-period)
+     :max-frame-size       longest payload in bytes, either way, default 16 MiB"
   [event-loop {:keys [host port]} & {:as opts}]
   (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts))))
 

@@ -3,6 +3,7 @@ package net.async.tcp;
 
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.ReconnectPolicy;
 import net.async.tcp.impl.Settings;
 
 /**
@@ -20,18 +21,24 @@ import net.async.tcp.impl.Settings;
  */
 public final class ConnectOptions {
     public static final long DEFAULT_RECONNECT_PERIOD_MILLIS = 1000;
+    public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final Object readChan;
     private final Object writeChan;
-    private final long reconnectPeriodMillis;
+    private final ReconnectPolicy reconnect;
+    private final int connectTimeoutMillis;
     private final Settings settings;
 
     private ConnectOptions(Builder b) {
         this.readChan = b.readChan;
         this.writeChan = b.writeChan;
-        this.reconnectPeriodMillis = Checks.positive(
-                b.reconnectPeriodMillis != null ? b.reconnectPeriodMillis : DEFAULT_RECONNECT_PERIOD_MILLIS,
-                "reconnect-period");
+        long period = b.reconnectPeriodMillis != null ? b.reconnectPeriodMillis : DEFAULT_RECONNECT_PERIOD_MILLIS;
+        this.reconnect = new ReconnectPolicy(Checks.positive(period, "reconnect-period"),
+                b.reconnectMaxPeriodMillis != null ? b.reconnectMaxPeriodMillis : period,
+                b.reconnectJitter != null ? b.reconnectJitter : 0);
+        this.connectTimeoutMillis = (int) Checks.positive(
+                b.connectTimeoutMillis != null ? b.connectTimeoutMillis : DEFAULT_CONNECT_TIMEOUT_MILLIS,
+                "connect-timeout");
         this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize);
     }
 
@@ -53,7 +60,23 @@ public final class ConnectOptions {
     }
 
     public long reconnectPeriodMillis() {
-        return reconnectPeriodMillis;
+        return reconnect.periodMillis();
+    }
+
+    public long reconnectMaxPeriodMillis() {
+        return reconnect.maxPeriodMillis();
+    }
+
+    public double reconnectJitter() {
+        return reconnect.jitter();
+    }
+
+    public int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    ReconnectPolicy reconnectPolicy() {
+        return reconnect;
     }
 
     public long heartbeatPeriodMillis() {
@@ -77,6 +100,9 @@ public final class ConnectOptions {
         private Object readChan;
         private Object writeChan;
         private Long reconnectPeriodMillis;
+        private Long reconnectMaxPeriodMillis;
+        private Double reconnectJitter;
+        private Integer connectTimeoutMillis;
         private Long heartbeatPeriodMillis;
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
@@ -99,6 +125,27 @@ public final class ConnectOptions {
         /** Milliseconds between reconnect attempts; default 1000. */
         public Builder reconnectPeriodMillis(long millis) {
             this.reconnectPeriodMillis = millis;
+            return this;
+        }
+
+        /**
+         * Upper bound of the exponential backoff: each failed attempt in a row doubles the wait,
+         * from the reconnect period up to this; default: the reconnect period (no backoff).
+         */
+        public Builder reconnectMaxPeriodMillis(long millis) {
+            this.reconnectMaxPeriodMillis = millis;
+            return this;
+        }
+
+        /** Spreads each wait by ± this fraction of itself, 0..1, so clients do not redial in step; default 0. */
+        public Builder reconnectJitter(double fraction) {
+            this.reconnectJitter = fraction;
+            return this;
+        }
+
+        /** Milliseconds a dial may take before it counts as failed; default 10000. */
+        public Builder connectTimeoutMillis(int millis) {
+            this.connectTimeoutMillis = millis;
             return this;
         }
 

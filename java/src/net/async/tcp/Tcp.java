@@ -56,7 +56,7 @@ public final class Tcp {
         Checks.notNull(host, "host");
         Checks.port(port);
         Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
-                options.settings(), host, port, options.reconnectPeriodMillis());
+                options.settings(), host, port, options.reconnectPolicy(), options.connectTimeoutMillis());
         connection.start();
         return new ClientSocket(connection.readChan(), connection.writeChan());
     }

@@ -55,25 +55,26 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                       String host, int port, long reconnectPeriodMillis) {
+                       String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
         this.reactor = reactor;
         this.loop = reactor.loop();
         this.settings = settings;
         this.inbox = new Inbox(readChan, loop, this::setReading, dropped -> { });
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this);
-        this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnectPeriodMillis, new Initializer());
+        this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnect, connectTimeoutMillis,
+                new Initializer());
         this.name = host == null ? "accepted" : "client->" + dialer;
     }
 
     /** A client connection; call {@link #start()} to dial. */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                    String host, int port, long reconnectPeriodMillis) {
-        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnectPeriodMillis);
+                                    String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
+        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnect, connectTimeoutMillis);
     }
 
     /** An accepted connection, to be installed on {@code child} by {@link #initChannel}. */
     static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings) {
-        return new Connection(reactor, readChan, writeChan, settings, null, 0, 0);
+        return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0);
     }
 
     public Object readChan() {
@@ -126,6 +127,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         state = State.CONNECTED;
         channel = ch;
         disconnectAnnounced = false;
+        if (dialer != null) {
+            dialer.connected();
+        }
         log.debug("{} connected to {}", this, ch.remoteAddress());
         inbox.deliver(Keywords.CONNECTED);
         outbox.attach(ch);
@@ -154,7 +158,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             disconnectAnnounced = true;
             inbox.deliver(Keywords.DISCONNECTED);
         }
-        redial = loop.schedule(this::dialOnLoop, dialer.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
+        redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -12,20 +12,23 @@ import java.net.InetSocketAddress;
  * the host up afresh and an unknown host fails like a refused connection.
  *
  * <h3>Threading</h3>
- * Immutable after construction; {@link #dial} runs on the connection's event loop.
+ * Confined to the connection's event loop (the failure count); the rest is immutable.
  */
 final class Dialer {
     private final Bootstrap bootstrap;
     private final InetSocketAddress remote;
-    private final long reconnectPeriodMillis;
+    private final ReconnectPolicy policy;
+    private int failures;
 
-    Dialer(Reactor reactor, String host, int port, long reconnectPeriodMillis, ChannelHandler initializer) {
+    Dialer(Reactor reactor, String host, int port, ReconnectPolicy policy, int connectTimeoutMillis,
+           ChannelHandler initializer) {
         this.remote = InetSocketAddress.createUnresolved(host, port);
-        this.reconnectPeriodMillis = reconnectPeriodMillis;
+        this.policy = policy;
         this.bootstrap = new Bootstrap()
                 .group(reactor.loop())
                 .channel(reactor.transport().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
     }
 
@@ -33,9 +36,15 @@ final class Dialer {
         return bootstrap.connect(remote);
     }
 
-    /** One place for the delay, so a backoff policy can replace the fixed period later. */
-    long reconnectDelayMillis() {
-        return reconnectPeriodMillis;
+    /** A link came up: the next loss starts the backoff from the first period again. */
+    void connected() {
+        failures = 0;
+    }
+
+    /** Counts one more loss or failed dial and says how long to wait before the next dial. */
+    long nextDelayMillis() {
+        failures = failures == Integer.MAX_VALUE ? failures : failures + 1;
+        return policy.delayMillis(failures);
     }
 
     @Override
