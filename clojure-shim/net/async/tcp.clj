@@ -46,7 +46,7 @@
 
 (defn- connect-options ^ConnectOptions [opts]
   (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
-                heartbeat-period heartbeat-timeout max-frame-size]} opts
+                heartbeat-period heartbeat-timeout max-frame-size ssl-context]} opts
         b (ConnectOptions/builder)]
     (cond-> b
       read-chan            (.readChan read-chan)
@@ -55,16 +55,20 @@
       reconnect-max-period (.reconnectMaxPeriodMillis (long reconnect-max-period))
       reconnect-jitter     (.reconnectJitter (double reconnect-jitter))
       connect-timeout      (.connectTimeoutMillis (int connect-timeout))
+      ssl-context          (.sslContext ssl-context)
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
       heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
       max-frame-size    (.maxFrameSize (int max-frame-size)))
     (.build b)))
 
 (defn- accept-options ^AcceptOptions [opts]
-  (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size]} opts
+  (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size
+                ssl-context max-connections]} opts
         b (AcceptOptions/builder)]
     (cond-> b
       accept-chan       (.acceptChan accept-chan)
+      ssl-context       (.sslContext ssl-context)
+      max-connections   (.maxConnections (int max-connections))
       read-chan-fn      (.readChanFactory (chan-factory read-chan-fn))
       write-chan-fn     (.writeChanFactory (chan-factory write-chan-fn))
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
@@ -91,7 +95,9 @@
      :connect-timeout      ms a dial may take before it fails, default 10000
      :heartbeat-period     ms without a write before a heartbeat is sent, default 5000
      :heartbeat-timeout    ms without a read before the connection is stuck, default (* 4 heartbeat-period)
-     :max-frame-size       longest payload in bytes, either way, default 16 MiB"
+     :max-frame-size       longest payload in bytes, either way, default 16 MiB
+     :ssl-context          io.netty.handler.ssl.SslContext (forClient) for TLS; the server's
+                           certificate must name :host. Default: plain TCP"
   [event-loop {:keys [host port]} & {:as opts}]
   (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts))))
 
@@ -99,7 +105,7 @@
   "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted
    connection arrives on accept-chan; closing accept-chan stops accepting and frees the port.
 
-     (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:accept-chan <chan> :port <int>}
+     (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:accept-chan <chan> :port <int> :rejected <IDeref>}
      (<!! accept-chan) → {:read-chan <chan> :write-chan <chan>}
      (close! accept-chan)
 
@@ -112,7 +118,13 @@
      :write-chan-fn      no-arg fn making each connection's write-chan, default chan
      :heartbeat-period   ms without a write before a heartbeat is sent, default 5000
      :heartbeat-timeout  ms without a read before the connection is stuck, default (* 4 heartbeat-period)
-     :max-frame-size     longest payload in bytes, either way, default 16 MiB"
+     :max-frame-size     longest payload in bytes, either way, default 16 MiB
+     :ssl-context        io.netty.handler.ssl.SslContext (forServer) for TLS; with client auth the
+                         client's certificate principal arrives as :peer-principal. Default: plain TCP
+     :max-connections    accepted connections alive at once; beyond it new ones are closed at
+                         once and counted in @(:rejected accept-socket). Default: unlimited"
   [event-loop {:keys [host port]} & {:as opts}]
   (let [^AcceptSocket socket (Tcp/accept (loop-of event-loop) host (int port) (accept-options opts))]
-    {:accept-chan (.acceptChan socket) :port (.port socket)}))
+    {:accept-chan (.acceptChan socket)
+     :port        (.port socket)
+     :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))}))

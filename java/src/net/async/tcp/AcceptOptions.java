@@ -2,7 +2,9 @@
 package net.async.tcp;
 
 import java.util.function.Supplier;
+import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Settings;
 
 /**
@@ -25,13 +27,16 @@ public final class AcceptOptions {
     private final Object acceptChan;
     private final Supplier<Object> readChanFactory;
     private final Supplier<Object> writeChanFactory;
+    private final int maxConnections;
     private final Settings settings;
 
     private AcceptOptions(Builder b) {
         this.acceptChan = b.acceptChan;
         this.readChanFactory = b.readChanFactory != null ? b.readChanFactory : UNBUFFERED;
         this.writeChanFactory = b.writeChanFactory != null ? b.writeChanFactory : UNBUFFERED;
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize);
+        this.maxConnections = (int) Checks.positive(b.maxConnections != null ? b.maxConnections : Integer.MAX_VALUE,
+                "max-connections");
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
     }
 
     public static AcceptOptions defaults() {
@@ -66,6 +71,16 @@ public final class AcceptOptions {
         return settings.maxFrameSize();
     }
 
+    /** Accepted connections alive at once; beyond it new ones are closed at once and counted. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** The TLS context, or {@code null} for plain TCP. */
+    public SslContext sslContext() {
+        return settings.tls();
+    }
+
     Settings settings() {
         return settings;
     }
@@ -78,6 +93,8 @@ public final class AcceptOptions {
         private Long heartbeatPeriodMillis;
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
+        private SslContext sslContext;
+        private Integer maxConnections;
 
         private Builder() {
         }
@@ -115,6 +132,20 @@ public final class AcceptOptions {
         /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
         public Builder maxFrameSize(int bytes) {
             this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * TLS for every link: a server context ({@code SslContextBuilder.forServer(...)}), with {@code clientAuth(REQUIRE)} for mutual authentication; the client's certificate principal then arrives as {@code :peer-principal}. Default: plain TCP, byte-compatible with the original library.
+         */
+        public Builder sslContext(SslContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** Accepted connections alive at once; more are closed at once and counted; default unlimited. */
+        public Builder maxConnections(int count) {
+            this.maxConnections = count;
             return this;
         }
 

@@ -4,6 +4,7 @@ package net.async.tcp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import net.async.tcp.impl.Chans;
 
 /**
@@ -26,11 +27,13 @@ public final class AcceptSocket implements AutoCloseable {
     private final Object acceptChan;
     private final int port;
     private final Runnable stop;
+    private final LongSupplier rejected;
 
-    AcceptSocket(Object acceptChan, int port, Runnable stop) {
+    AcceptSocket(Object acceptChan, int port, Runnable stop, LongSupplier rejected) {
         this.acceptChan = acceptChan;
         this.port = port;
         this.stop = stop;
+        this.rejected = rejected;
     }
 
     /** The core.async channel of accepted connections, as Clojure maps. */
@@ -41,6 +44,11 @@ public final class AcceptSocket implements AutoCloseable {
     /** The bound port; useful after binding port 0. */
     public int port() {
         return port;
+    }
+
+    /** Connections closed at once because {@code maxConnections} were alive. */
+    public long rejectedConnections() {
+        return rejected.getAsLong();
     }
 
     /**

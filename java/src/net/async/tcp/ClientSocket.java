@@ -1,6 +1,7 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,16 +31,28 @@ import net.async.tcp.impl.Keywords;
 public final class ClientSocket implements AutoCloseable {
     private final Object readChan;
     private final Object writeChan;
+    private final Principal peerPrincipal;
 
     public ClientSocket(Object readChan, Object writeChan) {
+        this(readChan, writeChan, null);
+    }
+
+    private ClientSocket(Object readChan, Object writeChan, Principal peerPrincipal) {
         this.readChan = Checks.notNull(readChan, "readChan");
         this.writeChan = Checks.notNull(writeChan, "writeChan");
+        this.peerPrincipal = peerPrincipal;
     }
 
     /** The socket for a {@code {:read-chan :write-chan}} map, as accept-chan yields them. */
     public static ClientSocket of(Map<?, ?> socket) {
         Checks.notNull(socket, "socket");
-        return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN));
+        return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN),
+                (Principal) socket.get(Keywords.PEER_PRINCIPAL));
+    }
+
+    /** An accepted TLS connection's client certificate principal, else {@code null}. */
+    public Principal peerPrincipal() {
+        return peerPrincipal;
     }
 
     /** The core.async channel of events and payloads. */
@@ -97,7 +110,7 @@ public final class ClientSocket implements AutoCloseable {
 
     /** The Clojure view, {@code {:read-chan <chan> :write-chan <chan>}}, as the namespace returns it. */
     public Map<?, ?> toMap() {
-        return (Map<?, ?>) clojure.lang.RT.mapUniqueKeys(Keywords.READ_CHAN, readChan, Keywords.WRITE_CHAN, writeChan);
+        return Keywords.socketMap(readChan, writeChan, peerPrincipal);
     }
 
     @Override

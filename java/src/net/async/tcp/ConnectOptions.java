@@ -2,6 +2,7 @@
 package net.async.tcp;
 
 import net.async.tcp.impl.Checks;
+import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.ReconnectPolicy;
 import net.async.tcp.impl.Settings;
@@ -39,7 +40,7 @@ public final class ConnectOptions {
         this.connectTimeoutMillis = (int) Checks.positive(
                 b.connectTimeoutMillis != null ? b.connectTimeoutMillis : DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 "connect-timeout");
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize);
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
     }
 
     public static ConnectOptions defaults() {
@@ -91,6 +92,11 @@ public final class ConnectOptions {
         return settings.maxFrameSize();
     }
 
+    /** The TLS context, or {@code null} for plain TCP. */
+    public SslContext sslContext() {
+        return settings.tls();
+    }
+
     Settings settings() {
         return settings;
     }
@@ -106,6 +112,7 @@ public final class ConnectOptions {
         private Long heartbeatPeriodMillis;
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
+        private SslContext sslContext;
 
         private Builder() {
         }
@@ -164,6 +171,14 @@ public final class ConnectOptions {
         /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
         public Builder maxFrameSize(int bytes) {
             this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * TLS for every link: a client context ({@code SslContextBuilder.forClient()}); the server's certificate must name the host dialed. Default: plain TCP, byte-compatible with the original library.
+         */
+        public Builder sslContext(SslContext context) {
+            this.sslContext = context;
             return this;
         }
 

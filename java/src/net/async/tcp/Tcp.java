@@ -83,9 +83,9 @@ public final class Tcp {
         }
         InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
-                options.writeChanFactory(), options.settings());
+                options.writeChanFactory(), options.settings(), options.maxConnections());
         int bound = acceptor.bind(at);
-        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close);
+        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close, acceptor::rejectedCount);
     }
 
     /** Shuts {@code loop} down; see {@link EventLoop#close()}. */

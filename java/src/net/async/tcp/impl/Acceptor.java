@@ -1,7 +1,6 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
-import clojure.lang.RT;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * off), so pending connections wait in the kernel's backlog. Closing accept-chan closes the
  * listening socket and frees the port; connections already accepted go on. core.async has no
  * close notification, so the acceptor looks at accept-chan every {@value #CLOSED_CHECK_MILLIS} ms.
+ * A connection is announced once its link is ready, after the TLS handshake if there is one, with
+ * the peer's certificate principal as {@code :peer-principal}. Beyond {@code maxConnections} live
+ * connections, new ones are closed at once and counted.
  *
  * <h3>Threading</h3>
  * {@link #bind} runs on the caller's thread and blocks until the port is bound; everything after
- * that is confined to the reactor's event loop.
+ * that is confined to the reactor's event loop, except the rejected counter, which is atomic.
  */
 public final class Acceptor implements Reactor.Member {
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
@@ -40,16 +43,22 @@ public final class Acceptor implements Reactor.Member {
     private final Settings settings;
     private final Supplier<Object> readChanFactory;
     private final Supplier<Object> writeChanFactory;
+    private final int maxConnections;
     private final Inbox accepted;
+    private final AtomicLong rejected = new AtomicLong();
     private Channel server;
     private ScheduledFuture<?> closedCheck;
+    private int live;
+    private long lastRejectionLogNanos;
 
+    /** @param maxConnections accepted connections alive at once; more are closed at once and counted */
     public Acceptor(Reactor reactor, Object acceptChan, Supplier<Object> readChanFactory,
-                    Supplier<Object> writeChanFactory, Settings settings) {
+                    Supplier<Object> writeChanFactory, Settings settings, int maxConnections) {
         this.reactor = reactor;
         this.settings = settings;
         this.readChanFactory = readChanFactory;
         this.writeChanFactory = writeChanFactory;
+        this.maxConnections = maxConnections;
         this.accepted = new Inbox(acceptChan, reactor.loop(), this::setAccepting, Acceptor::closeUnclaimed);
     }
 
@@ -96,15 +105,42 @@ public final class Acceptor implements Reactor.Member {
         }, CLOSED_CHECK_MILLIS, CLOSED_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** Connections refused because {@code maxConnections} were alive; any thread. */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
     private void acceptOnLoop(Channel child) {
         if (!server.isOpen()) {
             child.close();
             return;
         }
-        Connection connection = Connection.accepted(reactor, readChanFactory.get(), writeChanFactory.get(), settings);
+        if (live >= maxConnections) {
+            rejectOnLoop(child);
+            return;
+        }
+        live++;
+        child.closeFuture().addListener(f -> live--);
+        Connection connection = Connection.accepted(reactor, readChanFactory.get(), writeChanFactory.get(), settings,
+                this::announceOnLoop);
         connection.initChannel(child);
-        accepted.deliver(RT.mapUniqueKeys(Keywords.READ_CHAN, connection.readChan(),
-                Keywords.WRITE_CHAN, connection.writeChan()));
+    }
+
+    /** The link is ready (after TLS, if any): hand the connection to the user. */
+    private void announceOnLoop(Connection connection) {
+        accepted.deliver(Keywords.socketMap(connection.readChan(), connection.writeChan(), connection.peerPrincipal()));
+    }
+
+    private void rejectOnLoop(Channel child) {
+        rejected.incrementAndGet();
+        child.close();
+        long now = System.nanoTime();
+        // under a flood, one line a second is enough
+        if (now - lastRejectionLogNanos > TimeUnit.SECONDS.toNanos(1)) {
+            lastRejectionLogNanos = now;
+            log.warn("[acceptor {}] max-connections {} reached: closing {} ({} rejected so far)",
+                    server.localAddress(), maxConnections, child.remoteAddress(), rejected.get());
+        }
     }
 
     private void setAccepting(boolean open) {

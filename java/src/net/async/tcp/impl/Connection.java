@@ -9,6 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.security.Principal;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * accepted one ends with its link.
  *
  * <pre>
- *             link up                  link lost / stuck / bad frame
+ *             link ready (TCP, then TLS if configured)   link lost / stuck / bad frame
  * CONNECTING ─────────▶ CONNECTED ──────────────────────────────────▶ DISCONNECTED
  *   │    ▲                 │                                              │
  *   │    └──────────── reconnect-period elapsed (clients only) ───────────┘
@@ -48,14 +52,17 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final Inbox inbox;
     private final Outbox outbox;
     private final Dialer dialer; // null for accepted connections
+    private final Consumer<Connection> onFirstReady; // accepted: announce on accept-chan
     private final String name;
     private State state = State.CONNECTING;
     private Channel channel;
+    private boolean everReady;
     private boolean disconnectAnnounced;
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                       String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
+                       String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis,
+                       Consumer<Connection> onFirstReady) {
         this.reactor = reactor;
         this.loop = reactor.loop();
         this.settings = settings;
@@ -63,18 +70,26 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this);
         this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnect, connectTimeoutMillis,
                 new Initializer());
+        this.onFirstReady = onFirstReady;
         this.name = host == null ? "accepted" : "client->" + dialer;
     }
 
     /** A client connection; call {@link #start()} to dial. */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                     String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
-        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnect, connectTimeoutMillis);
+        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnect, connectTimeoutMillis,
+                c -> { });
     }
 
-    /** An accepted connection, to be installed on {@code child} by {@link #initChannel}. */
-    static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings) {
-        return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0);
+    /**
+     * An accepted connection, to be installed on its channel by {@link #initChannel}.
+     *
+     * @param onReady called on the loop once the link is ready (after the TLS handshake, if any);
+     *                a link that never gets ready closes without a word to anybody
+     */
+    static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+                               Consumer<Connection> onReady) {
+        return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0, onReady);
     }
 
     public Object readChan() {
@@ -90,8 +105,16 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         reactor.execute(this::dialOnLoop);
     }
 
+    /** The TLS peer's identity once the link is ready, or {@code null} without TLS or client certificates. */
+    Principal peerPrincipal() {
+        return channel == null ? null : Tls.peerPrincipal(channel);
+    }
+
     void initChannel(Channel ch) {
-        Pipeline.install(ch.pipeline(), settings, new LinkHandler());
+        SslHandler tls = settings.tls() == null ? null
+                : dialer == null ? settings.tls().newHandler(ch.alloc())
+                : dialer.newTlsHandler(settings.tls(), ch.alloc());
+        Pipeline.install(ch.pipeline(), settings, tls, new LinkHandler());
         // a backlog left from the previous link keeps the new one paused until the user catches up
         ch.config().setAutoRead(!inbox.isBackedUp());
     }
@@ -117,22 +140,35 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         });
     }
 
-    private void linkUpOnLoop(Channel ch) {
+    /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
+    private void linkActiveOnLoop(Channel ch) {
         assert loop.inEventLoop();
         if (state == State.CLOSED) {
             ch.close();
             return;
         }
-        reactor.register(this);
-        state = State.CONNECTED;
         channel = ch;
+        if (settings.tls() == null) {
+            linkReadyOnLoop();
+        }
+    }
+
+    private void linkReadyOnLoop() {
+        assert loop.inEventLoop();
+        reactor.register(this);
+        boolean first = !everReady;
+        everReady = true;
+        state = State.CONNECTED;
         disconnectAnnounced = false;
         if (dialer != null) {
             dialer.connected();
         }
-        log.debug("{} connected to {}", this, ch.remoteAddress());
+        log.debug("{} connected to {}", this, channel.remoteAddress());
+        if (first) {
+            onFirstReady.accept(this);
+        }
         inbox.deliver(Keywords.CONNECTED);
-        outbox.attach(ch);
+        outbox.attach(channel);
     }
 
     private void linkDownOnLoop(Channel ch) {
@@ -142,7 +178,19 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         channel = null;
         outbox.detach();
+        if (dialer == null && !everReady) {
+            closeUnannouncedOnLoop();
+            return;
+        }
         linkLostOnLoop();
+    }
+
+    /** An accepted link that failed before it was ready (TLS): nobody ever saw its channels. */
+    private void closeUnannouncedOnLoop() {
+        state = State.CLOSED;
+        Chans.close(inbox.chan());
+        Chans.close(outbox.chan());
+        reactor.unregister(this);
     }
 
     private void linkLostOnLoop() {
@@ -220,7 +268,20 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final class LinkHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            linkUpOnLoop(ctx.channel());
+            linkActiveOnLoop(ctx.channel());
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (!(evt instanceof SslHandshakeCompletionEvent handshake) || ctx.channel() != channel) {
+                ctx.fireUserEventTriggered(evt);
+            } else if (handshake.isSuccess()) {
+                linkReadyOnLoop();
+            } else {
+                log.warn("{} TLS handshake with {} failed: {}", Connection.this, ctx.channel().remoteAddress(),
+                        Tls.reason(handshake.cause()));
+                ctx.close();
+            }
         }
 
         @Override

@@ -2,9 +2,12 @@
 package net.async.tcp.impl;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 
 /**
@@ -30,6 +33,10 @@ final class Dialer {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
+    }
+
+    SslHandler newTlsHandler(SslContext context, ByteBufAllocator alloc) {
+        return Tls.clientHandler(context, alloc, remote.getHostString(), remote.getPort());
     }
 
     ChannelFuture dial() {

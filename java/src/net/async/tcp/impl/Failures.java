@@ -4,6 +4,7 @@ package net.async.tcp.impl;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.net.ConnectException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 
 /**
@@ -23,6 +24,8 @@ final class Failures {
             log.debug("{} cannot connect: {}", connection, cause.getMessage());
         } else if (cause instanceof IOException) {
             log.debug("{} connection lost: {}", connection, cause.getMessage());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            log.debug("{} TLS failure: {}", connection, rootMessage(cause));
         } else if (cause instanceof DecoderException) {
             log.warn("{} bad frame from peer, dropping the connection: {}", connection, rootMessage(cause));
         } else {

@@ -2,6 +2,9 @@
 package net.async.tcp.impl;
 
 import clojure.lang.Keyword;
+import clojure.lang.RT;
+import java.security.Principal;
+import java.util.Map;
 
 /**
  * The keywords that cross into Clojure: status events on read-chan and the keys of returned maps.
@@ -16,7 +19,15 @@ public final class Keywords {
 
     public static final Keyword READ_CHAN = Keyword.intern("read-chan");
     public static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
+    public static final Keyword PEER_PRINCIPAL = Keyword.intern("peer-principal");
 
     private Keywords() {
+    }
+
+    /** {@code {:read-chan r :write-chan w}}, plus {@code :peer-principal} when there is one. */
+    public static Map<?, ?> socketMap(Object readChan, Object writeChan, Principal peerPrincipal) {
+        return (Map<?, ?>) (peerPrincipal == null
+                ? RT.mapUniqueKeys(READ_CHAN, readChan, WRITE_CHAN, writeChan)
+                : RT.mapUniqueKeys(READ_CHAN, readChan, WRITE_CHAN, writeChan, PEER_PRINCIPAL, peerPrincipal));
     }
 }

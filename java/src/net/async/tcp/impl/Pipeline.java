@@ -3,6 +3,7 @@ package net.async.tcp.impl;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -10,10 +11,11 @@ import java.util.concurrent.TimeUnit;
  * Builds the pipeline every connection uses, with named handlers that tests look up:
  *
  * <pre>
- *  socket ⇄ "idle" ⇄ "frame-decoder" ⇄ "frame-encoder" ⇄ "heartbeat" ⇄ "connection"
+ *  socket ⇄ ["tls"] ⇄ "idle" ⇄ "frame-decoder" ⇄ "frame-encoder" ⇄ "heartbeat" ⇄ "connection"
  * </pre>
  *
- * "idle" comes first so that every byte read, heartbeats included, proves the link alive.
+ * "idle" comes right after TLS so that every frame read, heartbeats included, proves the link
+ * alive.
  *
  * <h3>Threading</h3>
  * Stateless; called on the channel's event loop from a {@code ChannelInitializer}.
@@ -22,7 +24,10 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static void install(ChannelPipeline pipeline, Settings settings, ChannelHandler connection) {
+    static void install(ChannelPipeline pipeline, Settings settings, SslHandler tls, ChannelHandler connection) {
+        if (tls != null) {
+            pipeline.addLast("tls", tls);
+        }
         pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(),
                 settings.heartbeatPeriodMillis(), 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("frame-decoder", new FrameDecoder(settings.maxFrameSize()));

@@ -1,6 +1,8 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
+import io.netty.handler.ssl.SslContext;
+
 /**
  * What every connection, client or accepted, is configured with. Validated on construction so
  * that the Clojure and the Java doors reject the same values with the same words.
@@ -11,8 +13,9 @@ package net.async.tcp.impl;
  * @param heartbeatPeriodMillis  a heartbeat is sent after this long without a write
  * @param heartbeatTimeoutMillis the connection is stuck after this long without a read
  * @param maxFrameSize           the longest payload accepted from or sent to a peer, in bytes
+ * @param tls                    the TLS context, or {@code null} for plain TCP
  */
-public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize) {
+public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize, SslContext tls) {
     public static final long DEFAULT_HEARTBEAT_PERIOD_MILLIS = 5000;
     public static final int HEARTBEAT_TIMEOUT_PERIODS = 4;
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
@@ -29,9 +32,10 @@ public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, 
     }
 
     /** Fills in the defaults for whatever is {@code null}, as the original library did. */
-    public static Settings of(Long heartbeatPeriodMillis, Long heartbeatTimeoutMillis, Integer maxFrameSize) {
+    public static Settings of(Long heartbeatPeriodMillis, Long heartbeatTimeoutMillis, Integer maxFrameSize,
+                              SslContext tls) {
         long period = heartbeatPeriodMillis != null ? heartbeatPeriodMillis : DEFAULT_HEARTBEAT_PERIOD_MILLIS;
         long timeout = heartbeatTimeoutMillis != null ? heartbeatTimeoutMillis : HEARTBEAT_TIMEOUT_PERIODS * period;
-        return new Settings(period, timeout, maxFrameSize != null ? maxFrameSize : DEFAULT_MAX_FRAME_SIZE);
+        return new Settings(period, timeout, maxFrameSize != null ? maxFrameSize : DEFAULT_MAX_FRAME_SIZE, tls);
     }
 }

@@ -1,0 +1,54 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.security.Principal;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * TLS for a link: builds the {@code SslHandler} and reads the peer's identity after the
+ * handshake. A client always verifies that the server's certificate names the host it dialed.
+ *
+ * <h3>Threading</h3>
+ * Stateless; called on the channel's event loop.
+ */
+final class Tls {
+    private Tls() {
+    }
+
+    /** The client side: SNI and hostname verification for {@code host}. */
+    static SslHandler clientHandler(SslContext context, ByteBufAllocator alloc, String host, int port) {
+        SslHandler handler = context.newHandler(alloc, host, port);
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+
+    static Principal peerPrincipal(Channel channel) {
+        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        if (handler == null) {
+            return null;
+        }
+        try {
+            return handler.engine().getSession().getPeerPrincipal();
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return null;
+        }
+    }
+
+    /** The innermost message: why the handshake failed, without the wrapping layers. */
+    static String reason(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}
