@@ -1,6 +1,7 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import java.net.SocketAddress;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.Map;
@@ -31,15 +32,17 @@ import net.async.tcp.impl.Keywords;
 public final class ClientSocket implements AutoCloseable {
     private final Object readChan;
     private final Object writeChan;
+    private final SocketAddress remoteAddress;
     private final Principal peerPrincipal;
 
     public ClientSocket(Object readChan, Object writeChan) {
-        this(readChan, writeChan, null);
+        this(readChan, writeChan, null, null);
     }
 
-    private ClientSocket(Object readChan, Object writeChan, Principal peerPrincipal) {
+    private ClientSocket(Object readChan, Object writeChan, SocketAddress remoteAddress, Principal peerPrincipal) {
         this.readChan = Checks.notNull(readChan, "readChan");
         this.writeChan = Checks.notNull(writeChan, "writeChan");
+        this.remoteAddress = remoteAddress;
         this.peerPrincipal = peerPrincipal;
     }
 
@@ -47,7 +50,12 @@ public final class ClientSocket implements AutoCloseable {
     public static ClientSocket of(Map<?, ?> socket) {
         Checks.notNull(socket, "socket");
         return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN),
-                (Principal) socket.get(Keywords.PEER_PRINCIPAL));
+                (SocketAddress) socket.get(Keywords.REMOTE_ADDRESS), (Principal) socket.get(Keywords.PEER_PRINCIPAL));
+    }
+
+    /** An accepted connection's peer address, else {@code null} (a client's peer may change with each link). */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
     }
 
     /** An accepted TLS connection's client certificate principal, else {@code null}. */
@@ -110,7 +118,7 @@ public final class ClientSocket implements AutoCloseable {
 
     /** The Clojure view, {@code {:read-chan <chan> :write-chan <chan>}}, as the namespace returns it. */
     public Map<?, ?> toMap() {
-        return Keywords.socketMap(readChan, writeChan, peerPrincipal);
+        return Keywords.socketMap(readChan, writeChan, remoteAddress, peerPrincipal);
     }
 
     @Override

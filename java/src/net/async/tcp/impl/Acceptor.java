@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * listening socket and frees the port; connections already accepted go on. core.async has no
  * close notification, so the acceptor looks at accept-chan every {@value #CLOSED_CHECK_MILLIS} ms.
  * A connection is announced once its link is ready, after the TLS handshake if there is one, with
- * the peer's certificate principal as {@code :peer-principal}. Beyond {@code maxConnections} live
+ * the peer's address as {@code :remote-address} and, with TLS client authentication, its
+ * certificate principal as {@code :peer-principal}. Beyond {@code maxConnections} live
  * connections, new ones are closed at once and counted.
  *
  * <h3>Threading</h3>
@@ -128,7 +129,8 @@ public final class Acceptor implements Reactor.Member {
 
     /** The link is ready (after TLS, if any): hand the connection to the user. */
     private void announceOnLoop(Connection connection) {
-        accepted.deliver(Keywords.socketMap(connection.readChan(), connection.writeChan(), connection.peerPrincipal()));
+        accepted.deliver(Keywords.socketMap(connection.readChan(), connection.writeChan(),
+                connection.remoteAddress(), connection.peerPrincipal()));
     }
 
     private void rejectOnLoop(Channel child) {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.net.SocketAddress;
 import java.security.Principal;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
@@ -103,6 +104,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     /** Starts dialing; from any thread. Throws {@code IllegalStateException} after shutdown. */
     public void start() {
         reactor.execute(this::dialOnLoop);
+    }
+
+    /** The current link's peer address, or {@code null} while there is no link. */
+    SocketAddress remoteAddress() {
+        return channel == null ? null : channel.remoteAddress();
     }
 
     /** The TLS peer's identity once the link is ready, or {@code null} without TLS or client certificates. */
