@@ -57,6 +57,7 @@ public final class Tcp {
      * @param port the port, or 0 for any free one (see {@link AcceptSocket#port()})
      * @throws BindException            when the port is taken
      * @throws IllegalArgumentException for a bad port
+     * @throws IllegalStateException    when {@code loop} is shut down
      */
     public static AcceptSocket accept(EventLoop loop, String host, int port, AcceptOptions options)
             throws BindException {
