@@ -10,6 +10,7 @@ import io.netty.channel.unix.Errors;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,8 +72,13 @@ public final class Acceptor implements Reactor.Member {
      * Binds at once, on the caller's thread, and returns the bound port.
      *
      * @throws BindException when the address is in use or cannot be assigned, as the original did
+     * @throws IllegalStateException when the event loop is shut down, as for a client
      */
     public int bind(InetSocketAddress at) throws BindException {
+        if (!reactor.isRunning()) {
+            // checked first: Netty would log a stack trace for a channel a dead loop cannot register
+            throw new IllegalStateException("event loop is shut down");
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(reactor.loop())
                 .channel(reactor.transport().serverSocketChannel())
@@ -86,6 +92,9 @@ public final class Acceptor implements Reactor.Member {
                 });
         ChannelFuture bound = bootstrap.bind(at).awaitUninterruptibly();
         if (!bound.isSuccess()) {
+            if (bound.cause() instanceof RejectedExecutionException) {
+                throw new IllegalStateException("event loop is shut down", bound.cause());
+            }
             throw failOnBind(at, bound.cause());
         }
         server = bound.channel();
