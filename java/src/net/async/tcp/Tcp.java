@@ -78,9 +78,6 @@ public final class Tcp {
     public static AcceptSocket accept(EventLoop loop, String host, int port, AcceptOptions options)
             throws BindException {
         Checks.port(port);
-        if (!loop.isRunning()) {
-            throw new IllegalStateException("event loop is shut down");
-        }
         InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
                 options.writeChanFactory(), options.settings(), options.maxConnections());

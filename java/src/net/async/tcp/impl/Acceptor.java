@@ -83,6 +83,7 @@ public final class Acceptor implements Reactor.Member {
                 .group(reactor.loop())
                 .channel(reactor.transport().serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -180,6 +181,8 @@ public final class Acceptor implements Reactor.Member {
             log.debug("[acceptor {}] closed", server.localAddress());
             server.close();
         }
+        // ends the user's accept loops; later arrivals are closed as unclaimed
+        accepted.closeWhenDrained();
         reactor.unregister(this);
     }
 

@@ -31,6 +31,7 @@ final class Dialer {
                 .group(reactor.loop())
                 .channel(reactor.transport().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
     }

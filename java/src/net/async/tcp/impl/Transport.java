@@ -1,6 +1,8 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -21,6 +23,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  */
 public enum Transport {
     EPOLL, NIO;
+
+    /**
+     * Netty's pooled allocator rather than 4.2's adaptive default, whose first chunk registers a
+     * JFR event on the event loop: a stall of up to seconds on a loaded machine at the first write.
+     */
+    static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
     public static Transport best() {
         if ("nio".equalsIgnoreCase(System.getProperty("net.async.transport"))) {
