@@ -61,6 +61,7 @@ final class ConnectCommand {
             while ((line = stdin.readLine()) != null && client.write(line.getBytes(StandardCharsets.UTF_8))) {
                 // one message per line
             }
+            last.touch(); // the quiet period starts at the end of input
             last.awaitQuiet(waitMillis);
             client.close();
             reader.join(Duration.ofSeconds(30).toMillis());
