@@ -98,7 +98,11 @@ final class Outbox {
             write(value);
         }
         if (polled > 0) {
+            // may re-enter pump() through channelWritabilityChanged, which may then take! itself
             channel.flush();
+        }
+        if (takePending || channel == null) {
+            return; // a nested pump took over; a second take! could overtake the first
         }
         if (empty) {
             takeNext();
