@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,93 +20,122 @@ import net.async.tcp.Tcp;
 import org.HdrHistogram.Histogram;
 
 /**
- * Request-reply latency: one user thread sends a message and blocks for its echo, over and over.
- * The clients compared talk to the same raw-Netty echo server: net.async with default
- * (unbuffered) channels and {@code >!!}/{@code <!!}, and a blocking raw-Netty client whose
- * handler hands each reply to the user thread through a queue. {@link #asyncBothEnds} also puts
- * net.async on the server side, where a user thread echoes.
+ * Request-reply latency: one user thread sends a 128 B message and blocks for its echo, over and
+ * over. The clients compared talk to the same raw-Netty echo server: net.async with default
+ * (unbuffered) channels and {@code >!!}/{@code <!!}, and a blocking raw-Netty client whose handler
+ * hands each reply to the user thread through a queue. {@link #asyncBothEnds} also puts net.async
+ * on the server side, where a user thread echoes. The clients take turns in blocks of
+ * {@value #BLOCK} round trips, so that they share the machine's noise.
  *
  * <h3>Threading</h3>
- * Every method blocks the caller, the user thread of the measurement.
+ * Every method is for the caller, the user thread of the measurement; handlers run on their loops.
  */
 final class Latency {
+    static final int BLOCK = 1000;
     private static final long TIMEOUT_SECONDS = 5;
 
     private Latency() {
     }
 
-    interface RoundTrip {
-        void run(int seq) throws Exception;
+    /** One connected client; {@link #roundTrip} sends message {@code seq} and waits for its echo. */
+    interface Client extends AutoCloseable {
+        void roundTrip(int seq) throws Exception;
     }
 
-    /** Round-trip times in nanoseconds of {@code count} round trips after {@code warmup}, within {@code maxNanos}. */
-    static Histogram measure(int warmup, int count, long maxNanos, RoundTrip roundTrip) throws Exception {
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    /** Round-trip times in nanoseconds per client, {@code count} each after {@code warmup}, within {@code maxNanos}. */
+    static Histogram[] measure(List<Client> clients, int warmup, int count, long maxNanos) throws Exception {
+        Histogram[] histograms = new Histogram[clients.size()];
+        for (int i = 0; i < histograms.length; i++) {
+            histograms[i] = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        }
         long deadline = System.nanoTime() + maxNanos;
-        for (int seq = 0; seq < warmup + count && System.nanoTime() < deadline; seq++) {
-            long start = System.nanoTime();
-            roundTrip.run(seq);
-            if (seq >= warmup) {
-                histogram.recordValue(System.nanoTime() - start);
+        for (int block = 0; block < warmup + count && System.nanoTime() < deadline; block += BLOCK) {
+            for (int i = 0; i < histograms.length; i++) {
+                for (int seq = block; seq < block + BLOCK; seq++) {
+                    long start = System.nanoTime();
+                    clients.get(i).roundTrip(seq);
+                    if (seq >= warmup) {
+                        histograms[i].recordValue(System.nanoTime() - start);
+                    }
+                }
             }
         }
-        return histogram;
+        return histograms;
     }
 
-    static Histogram asyncClient(int port, int size, int warmup, int count, long maxNanos) throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); Watchdog watchdog = Watchdog.after(maxNanos, loop)) {
-            ClientSocket client = Tcp.connect(loop, "127.0.0.1", port, ConnectOptions.defaults());
-            return measure(warmup, count, maxNanos, seq -> {
+    static Client asyncClient(int port, int size) {
+        EventLoop loop = Tcp.eventLoop();
+        ClientSocket client = Tcp.connect(loop, "127.0.0.1", port, ConnectOptions.defaults());
+        return new Client() {
+            @Override
+            public void roundTrip(int seq) {
                 Async.put(client.writeChan(), Messages.make(size, seq));
                 byte[] reply = Async.takeBytes(client.readChan());
                 if (reply == null) {
                     throw new IllegalStateException("read-chan closed");
                 }
                 Messages.check(reply, seq);
-            });
-        }
+            }
+
+            @Override
+            public void close() {
+                loop.close();
+            }
+        };
     }
 
-    static Histogram nettyClient(int port, int size, int warmup, int count, long maxNanos) throws Exception {
+    static Client nettyClient(int port, int size) {
         EventLoopGroup group = RawNetty.group("bench-netty-client");
-        try {
-            BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
-            Channel client = RawNetty.client(group, ch -> ch.pipeline().addLast(RawNetty.decoder(),
-                    RawNetty.encoder(), new SimpleChannelInboundHandler<ByteBuf>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-                            replies.add(ByteBufUtil.getBytes(frame));
-                        }
-                    })).connect("127.0.0.1", port).syncUninterruptibly().channel();
-            Histogram histogram = measure(warmup, count, maxNanos, seq -> {
-                client.writeAndFlush(Messages.make(size, seq), client.voidPromise());
+        BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
+        Channel channel = RawNetty.client(group, ch -> ch.pipeline().addLast(RawNetty.decoder(),
+                RawNetty.encoder(), new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                        replies.add(ByteBufUtil.getBytes(frame));
+                    }
+                })).connect("127.0.0.1", port).syncUninterruptibly().channel();
+        return new Client() {
+            @Override
+            public void roundTrip(int seq) throws InterruptedException {
+                channel.writeAndFlush(Messages.make(size, seq), channel.voidPromise());
                 byte[] reply = replies.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (reply == null) {
                     throw new IllegalStateException("no reply in " + TIMEOUT_SECONDS + " s");
                 }
                 Messages.check(reply, seq);
-            });
-            client.close().syncUninterruptibly();
-            return histogram;
-        } finally {
-            RawNetty.shutdown(group);
-        }
+            }
+
+            @Override
+            public void close() {
+                RawNetty.shutdown(group);
+            }
+        };
     }
 
     /** net.async on both ends: the server's user thread takes each request and puts it back. */
-    static Histogram asyncBothEnds(int size, int warmup, int count, long maxNanos) throws Exception {
-        try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop();
-             Watchdog watchdog = Watchdog.after(maxNanos, serverLoop, clientLoop)) {
-            AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, AcceptOptions.defaults());
-            Thread echo = new Thread(() -> {
-                Object accepted = Async.take(server.acceptChan());
-                for (byte[] request; (request = Async.takeBytes(Async.readChan(accepted))) != null; ) {
-                    Async.put(Async.writeChan(accepted), request);
-                }
-            }, "bench-async-echo");
-            echo.setDaemon(true);
-            echo.start();
-            return asyncClient(server.port(), size, warmup, count, maxNanos);
-        }
+    static Client asyncBothEnds(int size) throws Exception {
+        EventLoop serverLoop = Tcp.eventLoop();
+        AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, AcceptOptions.defaults());
+        Thread echo = new Thread(() -> {
+            Object accepted = Async.take(server.acceptChan());
+            for (byte[] request; (request = Async.takeBytes(Async.readChan(accepted))) != null; ) {
+                Async.put(Async.writeChan(accepted), request);
+            }
+        }, "bench-async-echo");
+        echo.setDaemon(true);
+        echo.start();
+        Client client = asyncClient(server.port(), size);
+        return new Client() {
+            @Override
+            public void roundTrip(int seq) throws Exception {
+                client.roundTrip(seq);
+            }
+
+            @Override
+            public void close() throws Exception {
+                client.close();
+                serverLoop.close();
+            }
+        };
     }
 }

@@ -46,7 +46,7 @@ final class ManyConnections {
 
     static Result run(String server, int n, long maxNanos) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
                 ConnServer.class.getName(), server).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         EventLoopGroup group = RawNetty.group("bench-conn-clients");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
