@@ -1,6 +1,7 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -17,7 +18,14 @@ import org.slf4j.LoggerFactory;
  *        nothing ready → one take! (its callback hops back, writes, pumps again)
  *        not writable  → wait for channelWritabilityChanged
  *        take! gives nil → write-chan closed: tell the owner
+ *
+ *  write: small message (≤ 8 KiB) → its frame is appended to the batch's one pooled buffer,
+ *         written as a whole when full or at the end of the pump
+ *         large message → its own frame, through the frame encoder
  * </pre>
+ *
+ * Coalescing small frames keeps the per-message cost to one copy: no buffer, promise or
+ * outbound-buffer entry of its own.
  *
  * Nothing taken is silently dropped: a message stays in {@code inFlight} until Netty reports it
  * written to the socket, and whatever is left there when the link breaks is written first on the
@@ -34,6 +42,10 @@ final class Outbox {
 
     // bounds the time one connection holds the loop before others get their turn
     private static final int MAX_BATCH = 256;
+    // messages up to this size share a buffer; larger ones are worth a frame of their own
+    private static final int COALESCE_MAX_MESSAGE = 8 * 1024;
+    // a coalesced buffer is written once it holds this much, Netty's default high-water mark
+    private static final int COALESCE_MAX_BYTES = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
     private final Object writeChan;
@@ -48,6 +60,10 @@ final class Outbox {
         }
     };
     private Channel channel;
+    // frames of small messages not yet written, and how many messages they hold; null between pumps
+    private ByteBuf coalesced;
+    private int coalescedMessages;
+    private int lastCoalescedBytes = 1024;
     private boolean takePending;
     private boolean writeChanClosed;
 
@@ -82,6 +98,11 @@ final class Outbox {
     }
 
     void pump() {
+        pump(false);
+    }
+
+    /** @param written whether the caller wrote a message that still needs a flush */
+    private void pump(boolean written) {
         assert loop.inEventLoop();
         if (channel == null || takePending || writeChanClosed) {
             return;
@@ -97,8 +118,13 @@ final class Outbox {
             polled++;
             write(value);
         }
-        if (polled > 0) {
+        writeCoalesced();
+        if (polled > 0 || written) {
+            // may re-enter pump() through channelWritabilityChanged, which may then take! itself
             channel.flush();
+        }
+        if (takePending || channel == null) {
+            return; // a nested pump took over; a second take! could overtake the first
         }
         if (empty) {
             takeNext();
@@ -125,8 +151,7 @@ final class Outbox {
             return;
         }
         write(value);
-        channel.flush();
-        pump();
+        pump(true);
     }
 
     private void hold(Object value) {
@@ -136,12 +161,46 @@ final class Outbox {
         }
     }
 
+    /** Appends to or writes; every caller ends with {@link #writeCoalesced()}. */
     private void write(Object value) {
         byte[] message = accepted(value);
-        if (message != null) {
-            inFlight.add(message);
-            channel.write(message).addListener(onWritten);
+        if (message == null) {
+            return;
         }
+        inFlight.add(message);
+        if (message.length > COALESCE_MAX_MESSAGE) {
+            writeCoalesced(); // keeps the order
+            channel.write(message).addListener(onWritten);
+            return;
+        }
+        int frame = FrameDecoder.HEADER_BYTES + message.length;
+        if (coalesced == null) {
+            // sized like the last batch: one buffer, no growing, in the steady state
+            coalesced = channel.alloc().ioBuffer(Math.max(frame, Math.min(lastCoalescedBytes, COALESCE_MAX_BYTES)));
+        }
+        coalesced.writeInt(message.length).writeBytes(message);
+        coalescedMessages++;
+        if (coalesced.readableBytes() >= COALESCE_MAX_BYTES) {
+            writeCoalesced();
+        }
+    }
+
+    private void writeCoalesced() {
+        if (coalesced == null) {
+            return;
+        }
+        ByteBuf frames = coalesced;
+        int messages = coalescedMessages;
+        coalesced = null;
+        coalescedMessages = 0;
+        lastCoalescedBytes = frames.readableBytes();
+        channel.write(frames).addListener(messages == 1 ? onWritten : (ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                for (int i = 0; i < messages; i++) {
+                    inFlight.poll();
+                }
+            }
+        });
     }
 
     private byte[] accepted(Object value) {

@@ -1,0 +1,217 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.bench;
+
+import io.netty.util.Version;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.async.tcp.impl.Chans;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark suite of issue #4. Run it from a fresh clone with one command:
+ *
+ * <pre>
+ *   script/bench.sh          # = ulimit -n as high as allowed; mvn -q -Pbench test-compile exec:exec
+ * </pre>
+ *
+ * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
+ * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
+ * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes 3-4 minutes
+ * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs.
+ *
+ * <pre>
+ *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty
+ *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
+ *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client
+ *  connections         10,000 × one echo, one loop      net.async server vs raw-Netty server
+ *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
+ * </pre>
+ *
+ * <h3>Threading</h3>
+ * The main thread runs the steps one after another; each step starts and ends its own threads.
+ */
+public final class Bench {
+    private static final int[] SIZES = {16, 128, 1024, 65536};
+    private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    private static final int ROUNDS = 3;
+    private static final int LATENCY_WARMUP = 10_000;
+    private static final int LATENCY_COUNT = 30_000;
+    private static final int CONNECTIONS = 10_000;
+    private static final int RECONNECT_CYCLES = 10;
+
+    private final Report report = new Report();
+    private final long started = System.nanoTime();
+    private int step;
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+        new Bench().run(out);
+        System.exit(0);
+    }
+
+    private void run(Path out) throws Exception {
+        report.context("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        report.context("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                + " " + System.getProperty("os.arch") + ", shared with other builds");
+        report.context("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        report.context("netty", Version.identify().get("netty-common").artifactVersion()
+                + (RawNetty.EPOLL ? " (epoll)" : " (nio)"));
+
+        progress("loading core.async (compiled from source at first use)");
+        Async.chan();
+        Chans.chan();
+        progress("warm-up");
+        for (int i = 0; i < 2; i++) {
+            NettyOneWay.run(128, Long.MAX_VALUE, RUN_NANOS / 2);
+            AsyncOneWay.run(128, 1024, Long.MAX_VALUE, RUN_NANOS / 2);
+            AsyncOneWay.run(128, 0, Long.MAX_VALUE, RUN_NANOS / 2);
+        }
+        double handoffUnbuffered = 0;
+        double handoff1024 = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            handoffUnbuffered = Math.max(handoffUnbuffered, Handoff.run(Async.chan(), 128, 20_000_000, RUN_NANOS));
+            handoff1024 = Math.max(handoff1024, Handoff.run(Async.chan(1024), 128, 20_000_000, RUN_NANOS));
+        }
+        progress("core.async handoff 128 B: unbuffered %,.0f msg/s, chan 1024 %,.0f msg/s", handoffUnbuffered, handoff1024);
+
+        double[][] best = new double[3][SIZES.length]; // raw Netty, chan 1024, unbuffered
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int s = 0; s < SIZES.length; s++) {
+                int size = SIZES[s];
+                long count = size >= 65536 ? 200_000 : 20_000_000;
+                best[0][s] = Math.max(best[0][s], NettyOneWay.run(size, count, RUN_NANOS));
+                best[1][s] = Math.max(best[1][s], AsyncOneWay.run(size, 1024, count, RUN_NANOS));
+                best[2][s] = Math.max(best[2][s], AsyncOneWay.run(size, 0, count, RUN_NANOS));
+                progress("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f msg/s",
+                        label(size), round + 1, ROUNDS, best[0][s], best[1][s], best[2][s]);
+            }
+        }
+        oneWayRows(best, handoffUnbuffered, handoff1024);
+        chart(out, best);
+
+        progress("request-reply latency");
+        latency();
+        progress("connections");
+        connections();
+        progress("reconnect");
+        reconnect();
+
+        report.context("suite seconds", String.format("%.0f", (System.nanoTime() - started) / 1e9));
+        System.out.print(report.table());
+        report.writeJson(out.resolve("results.json"));
+        progress("wrote %s and %s", out.resolve("results.json"), out.resolve("throughput.png"));
+    }
+
+    private void oneWayRows(double[][] best, double handoffUnbuffered, double handoff1024) {
+        report.add("core.async handoff 128 B, (chan 1024)", handoff1024, "msg/s",
+                "handoff 128 B, unbuffered (chan)", handoffUnbuffered, "");
+        String[] targets1024 = {"", ">= 0.65", ">= 0.65", ">= 0.6"};
+        for (int s = 0; s < SIZES.length; s++) {
+            String size = label(SIZES[s]);
+            double mb = SIZES[s] / 1e6;
+            report.add("one-way " + size + ", chan 1024", best[1][s], "msg/s", "raw Netty " + size, best[0][s],
+                    targets1024[s]);
+            report.add("one-way " + size + ", chan 1024", best[1][s] * mb, "MB/s", "raw Netty " + size,
+                    best[0][s] * mb, "");
+            report.add("one-way " + size + ", unbuffered", best[2][s], "msg/s", "raw Netty " + size, best[0][s], "");
+        }
+        report.add("one-way 128 B, unbuffered", best[2][1], "msg/s", "core.async handoff, unbuffered",
+                handoffUnbuffered, ">= 0.8");
+        report.add("one-way 128 B, chan 1024", best[1][1], "msg/s", "core.async handoff, chan 1024",
+                handoff1024, "");
+    }
+
+    private void chart(Path out, double[][] best) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        String[] names = {"raw Netty", "net.async, chan 1024", "net.async, unbuffered"};
+        for (int i = 0; i < names.length; i++) {
+            List<Double> mbs = new ArrayList<>();
+            for (int s = 0; s < SIZES.length; s++) {
+                mbs.add(best[i][s] * SIZES[s] / 1e6);
+            }
+            series.put(names[i], mbs);
+        }
+        for (int size : SIZES) {
+            sizes.add(size);
+        }
+        ThroughputChart.write(out.resolve("throughput.png"), sizes, series,
+                "best of " + ROUNDS + " rounds, " + report.context().get("date").substring(0, 10));
+    }
+
+    private void latency() throws Exception {
+        long max = TimeUnit.SECONDS.toNanos(20);
+        Histogram netty;
+        Histogram async;
+        Histogram both;
+        try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
+             Latency.Client nettyClient = Latency.nettyClient(server.port(), 128);
+             Latency.Client asyncClient = Latency.asyncClient(server.port(), 128);
+             Latency.Client bothEnds = Latency.asyncBothEnds(128);
+             Watchdog watchdog = Watchdog.after(max, nettyClient, asyncClient, bothEnds)) {
+            Histogram[] h = Latency.measure(List.of(nettyClient, asyncClient, bothEnds), LATENCY_WARMUP,
+                    LATENCY_COUNT, max);
+            netty = h[0];
+            async = h[1];
+            both = h[2];
+        }
+        progress("request-reply p50: raw Netty %.1f us, net.async client %.1f us, net.async both ends %.1f us (n=%d)",
+                netty.getValueAtPercentile(50) / 1e3, async.getValueAtPercentile(50) / 1e3,
+                both.getValueAtPercentile(50) / 1e3, async.getTotalCount());
+        String[] targets = {"<= 1.3", "", ""};
+        double[] percentiles = {50, 99, 99.9};
+        for (int i = 0; i < percentiles.length; i++) {
+            double p = percentiles[i];
+            String name = "request-reply 128 B p" + (p == 50 ? "50" : p == 99 ? "99" : "99.9");
+            report.add(name + ", client", async.getValueAtPercentile(p) / 1e3, "us", "raw-Netty blocking client",
+                    netty.getValueAtPercentile(p) / 1e3, i == 2 ? "< 1000 us" : targets[i]);
+            report.add(name + ", both ends", both.getValueAtPercentile(p) / 1e3, "us", "raw-Netty blocking client",
+                    netty.getValueAtPercentile(p) / 1e3, "");
+        }
+    }
+
+    private void connections() throws Exception {
+        int n = ManyConnections.maxConnections(CONNECTIONS);
+        long max = TimeUnit.SECONDS.toNanos(30);
+        ManyConnections.Result netty = ManyConnections.run("netty", n, max);
+        progress("%,d connections, raw Netty: all echoed in %.0f ms", n, netty.echoedMillis());
+        ManyConnections.Result async = ManyConnections.run("async", n, max);
+        progress("%,d connections, net.async: %,d echoed in %.0f ms", n, async.echoed(), async.echoedMillis());
+        String what = String.format("%,d connections", n);
+        report.add(what + ": all connected", async.connectedMillis(), "ms", "raw-Netty server",
+                netty.connectedMillis(), "");
+        report.add(what + ": all echoed", async.echoedMillis(), "ms", "raw-Netty server", netty.echoedMillis(),
+                "< 10000 ms");
+        // the server JVM's heap is fixed and pre-touched: VmRSS grows only outside it, the heap is measured after GC
+        report.add(what + ": VmRSS outside heap / conn", async.rssKibPerConnection(), "KiB", "raw-Netty server",
+                netty.rssKibPerConnection(), "");
+        report.add(what + ": live heap / conn", async.heapKibPerConnection(), "KiB", "raw-Netty server",
+                netty.heapKibPerConnection(), "");
+        report.add(what + ": memory per idle conn", async.rssKibPerConnection() + async.heapKibPerConnection(),
+                "KiB", "raw-Netty server", netty.rssKibPerConnection() + netty.heapKibPerConnection(), "< 20 KiB");
+    }
+
+    private void reconnect() throws Exception {
+        double netty = Reconnect.netty(RECONNECT_CYCLES);
+        double async = Reconnect.async(RECONNECT_CYCLES, TimeUnit.SECONDS.toNanos(20));
+        report.add("reconnect after server restart (period " + Reconnect.PERIOD_MILLIS + " ms)", async, "ms",
+                "raw-Netty redialing client", netty, "");
+        progress("reconnect: raw Netty %.1f ms, net.async %.1f ms", netty, async);
+    }
+
+    private void progress(String format, Object... args) {
+        System.err.printf("[bench %3ds] step %2d: %s%n", (System.nanoTime() - started) / 1_000_000_000,
+                ++step, String.format(format, args));
+    }
+
+    private static String label(int size) {
+        return size >= 1024 ? size / 1024 + " KiB" : size + " B";
+    }
+}
