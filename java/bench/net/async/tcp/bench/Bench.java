@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * The benchmark suite of issue #4. Run it from a fresh clone with one command:
  *
  * <pre>
- *   script/bench.sh          # = ulimit -n as high as allowed; mvn -q -Pbench test-compile exec:exec
+ *   java/bin/bench           # = ulimit -n as high as allowed; mvn -q -Pbench test-compile exec:exec
  * </pre>
  *
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
