@@ -12,7 +12,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Opens client links to one remote address. The address stays unresolved, so every attempt looks
- * the host up afresh and an unknown host fails like a refused connection.
+ * the host up afresh, off the event loop ({@link OffLoopResolver}), and an unknown host fails
+ * like a refused connection.
  *
  * <h3>Threading</h3>
  * Confined to the connection's event loop (the failure count); the rest is immutable.
@@ -32,6 +33,7 @@ final class Dialer {
                 .channel(reactor.transport().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
+                .resolver(OffLoopResolver.GROUP)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
     }
