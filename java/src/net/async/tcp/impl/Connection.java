@@ -155,6 +155,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             inbox.deliver(Keywords.DISCONNECTED);
         }
         redial = loop.schedule(this::dialOnLoop, dialer.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
+        outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
 
     @Override
