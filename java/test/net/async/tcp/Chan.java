@@ -74,7 +74,11 @@ public final class Chan {
     public static List<Object> take(Object ch, int n) {
         List<Object> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            values.add(take(ch));
+            Object value = take(ch);
+            values.add(value);
+            if (value == null) {
+                break; // closed: the rest would be nil too
+            }
         }
         return values;
     }
