@@ -4,11 +4,11 @@ package net.async.tcp.impl;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.SocketAddress;
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *   │    ▲                 │                                              │
  *   │    └──────────── reconnect-period elapsed (clients only) ───────────┘
  *   └── dial failed ──▶ DISCONNECTED        (accepted connections: link lost ──▶ CLOSED)
- *                          │ write-chan closed: flush, then close the link
+ *                          │ write-chan closed: flush, then shut down output (FIN)
  *                          ▼
- *                       CLOSING ── link closed ──▶ CLOSED   (also from any state on shutdown)
+ *                       CLOSING ── peer closed ──▶ CLOSED   (also from any state on shutdown)
  * </pre>
  *
  * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
@@ -213,6 +213,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             inbox.deliver(Keywords.DISCONNECTED);
         }
         redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
+        outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
 
     @Override
@@ -221,10 +222,22 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (state == State.CONNECTED) {
             // completes after every earlier write, so all that was written reaches the socket first
             state = State.CLOSING;
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            Channel ch = channel;
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> closeGracefullyOnLoop(ch));
         } else if (state != State.CLOSING) {
             finishOnLoop();
         }
+    }
+
+    /**
+     * Sends FIN, then reads and drops whatever still arrives until the peer closes too. A plain
+     * close with unread input sends RST instead, and an RST makes the peer discard what it has not
+     * read yet: our last messages. A peer that goes silent is dropped as stuck, as ever.
+     */
+    private void closeGracefullyOnLoop(Channel ch) {
+        assert loop.inEventLoop();
+        ((DuplexChannel) ch).shutdownOutput();
+        ch.config().setAutoRead(true);
     }
 
     @Override
@@ -252,7 +265,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     private void setReading(boolean open) {
-        if (channel != null) {
+        if (channel != null && state != State.CLOSING) {
             channel.config().setAutoRead(open);
         }
     }
@@ -292,7 +305,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            inbox.deliver(msg);
+            if (state != State.CLOSING) {
+                inbox.deliver(msg);
+            }
         }
 
         @Override

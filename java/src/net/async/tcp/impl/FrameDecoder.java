@@ -37,6 +37,12 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         return maxFrameSize > Integer.MAX_VALUE - HEADER_BYTES ? Integer.MAX_VALUE : maxFrameSize + HEADER_BYTES;
     }
 
+    /** Signed, like the original's {@code ByteBuffer.getInt}: top bit set is negative, not 2 GiB and more. */
+    @Override
+    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
+        return buf.getInt(offset); // big-endian, as the constructor says
+    }
+
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         ByteBuf frame = (ByteBuf) super.decode(ctx, in);

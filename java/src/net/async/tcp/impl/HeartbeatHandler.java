@@ -3,6 +3,7 @@ package net.async.tcp.impl;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * set to writer-idle = heartbeat-period and reader-idle = heartbeat-timeout.
  *
  * <pre>
- * WRITER_IDLE → write a 0-length frame (skipped while the socket is full: the peer is reading nothing)
+ * WRITER_IDLE → write a 0-length frame (skipped while the socket is full: the peer is reading nothing,
+ *               and after our FIN: the connection is closing)
  * READER_IDLE → no byte for heartbeat-timeout: the link is stuck, close the channel
  * </pre>
  *
@@ -36,12 +38,16 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (idle.state() == IdleState.WRITER_IDLE) {
-            if (ctx.channel().isWritable()) {
+            if (ctx.channel().isWritable() && !isOutputShutdown(ctx)) {
                 ctx.writeAndFlush(FrameEncoder.HEARTBEAT, ctx.voidPromise());
             }
         } else if (idle.state() == IdleState.READER_IDLE) {
             onReaderIdle(ctx);
         }
+    }
+
+    private static boolean isOutputShutdown(ChannelHandlerContext ctx) {
+        return ctx.channel() instanceof DuplexChannel duplex && duplex.isOutputShutdown();
     }
 
     private void onReaderIdle(ChannelHandlerContext ctx) {

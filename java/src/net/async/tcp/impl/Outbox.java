@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * Nothing taken is silently dropped: a message stays in {@code inFlight} until Netty reports it
  * written to the socket, and whatever is left there when the link breaks is written first on the
- * next link. While detached (disconnected) the pump takes nothing, so writers wait.
+ * next link. While detached (disconnected) the pump takes at most one message, held for the next
+ * link, so writers wait; that one take also sees write-chan closed while no link is up.
  *
  * <h3>Threading</h3>
  * All state is confined to {@code loop}; the take callback hops back onto it.
@@ -104,7 +105,14 @@ final class Outbox {
     /** @param written whether the caller wrote a message that still needs a flush */
     private void pump(boolean written) {
         assert loop.inEventLoop();
-        if (channel == null || takePending || writeChanClosed) {
+        if (takePending || writeChanClosed) {
+            return;
+        }
+        if (channel == null) {
+            // one take while detached, so a close of write-chan is seen; what it yields waits for a link
+            if (inFlight.isEmpty()) {
+                takeNext();
+            }
             return;
         }
         int polled = 0;
@@ -148,6 +156,7 @@ final class Outbox {
         }
         if (channel == null) {
             hold(value);
+            pump(); // a rejected value holds nothing, so the pump takes again
             return;
         }
         write(value);

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <h3>Threading</h3>
- * {@code members} is confined to the loop; {@code running} is atomic; the rest is immutable.
+ * {@code members} is confined to the loop; {@code running} is atomic; the loop's thread, once
+ * made, is published through a volatile field; the rest is immutable.
  * {@link #shutdown()} may be called from any thread, the loop's own included (then it does not
  * wait).
  */
@@ -37,6 +38,7 @@ public final class Reactor {
     private static final AtomicInteger ids = new AtomicInteger();
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
 
+    private final LoopThreadFactory thread;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final Transport transport;
@@ -45,8 +47,8 @@ public final class Reactor {
 
     public Reactor(Transport transport) {
         this.transport = transport;
-        this.group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("net-async-tcp-" + ids.incrementAndGet()), transport.ioHandlerFactory());
+        this.thread = new LoopThreadFactory("net-async-tcp-" + ids.incrementAndGet());
+        this.group = new MultiThreadIoEventLoopGroup(1, thread, transport.ioHandlerFactory());
         this.loop = group.next();
     }
 
@@ -99,6 +101,7 @@ public final class Reactor {
             group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         }
         group.terminationFuture().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        thread.awaitEnd(); // termination is reported from the thread's last steps, before it ends
     }
 
     private void closeMembersOnLoop() {
@@ -113,5 +116,38 @@ public final class Reactor {
             member.shutdownOnLoop();
         }
         members.clear();
+    }
+
+    /**
+     * Makes the loop's one thread, named exactly {@code net-async-tcp-N} (DefaultThreadFactory alone
+     * would append "-poolId-threadId"), and remembers it so that shutdown can wait for its end.
+     */
+    private static final class LoopThreadFactory extends DefaultThreadFactory {
+        private final String name;
+        private volatile Thread thread;
+
+        LoopThreadFactory(String name) {
+            super(name);
+            this.name = name;
+        }
+
+        @Override
+        protected Thread newThread(Runnable task, String ignored) {
+            Thread made = super.newThread(task, name);
+            thread = made;
+            return made;
+        }
+
+        void awaitEnd() {
+            Thread made = thread;
+            if (made == null || made == Thread.currentThread()) {
+                return;
+            }
+            try {
+                made.join(TimeUnit.SECONDS.toMillis(SHUTDOWN_WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
