@@ -59,15 +59,19 @@ class AcceptTest {
     }
 
     @Test
-    void acceptChanYieldsAClojureMapOfReadChanAndWriteChan() throws Exception {
+    void acceptChanYieldsAClojureMapOfReadChanWriteChanAndRemoteAddress() throws Exception {
         try (EventLoop loop = Tcp.eventLoop()) {
             AcceptSocket server = Sockets.listen(loop);
-            Sockets.connect(loop, server.port());
+            ClientSocket client = Sockets.connect(loop, server.port());
             Object announced = Chan.takeRaw(server.acceptChan(), Chan.WAIT);
             IPersistentMap map = assertInstanceOf(IPersistentMap.class, announced);
             Set<?> keys = Set.copyOf(((Map<?, ?>) map).keySet());
-            assertEquals(Set.of(READ_CHAN, WRITE_CHAN), keys);
+            assertEquals(Set.of(READ_CHAN, WRITE_CHAN, Keyword.intern("remote-address")), keys);
             keys.forEach(key -> assertInstanceOf(Keyword.class, key));
+            java.net.InetSocketAddress remote = assertInstanceOf(java.net.InetSocketAddress.class,
+                    map.valAt(Keyword.intern("remote-address")));
+            assertEquals("127.0.0.1", remote.getAddress().getHostAddress());
+            assertEquals(CONNECTED, Chan.take(client.readChan()));
             assertEquals(CONNECTED, Chan.take(map.valAt(READ_CHAN)));
         }
     }
