@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  *
  * <pre>
  * try (ChildJvm server = ChildJvm.start(List.of(), EchoServerMain.class, "0", "100", "400")) {
- *     int port = Integer.parseInt(server.expect("port ", WAIT).substring(5));
+ *     int port = server.expectPort(WAIT);                   // its "port N" line
  *     server.signal("STOP");   // freeze it
  * }                            // close(): SIGCONT, SIGKILL, wait
  * </pre>
@@ -139,12 +139,18 @@ final class ChildJvm implements AutoCloseable {
 
     /** Resumes the JVM in case a test stopped it (so nothing is ever left frozen), then kills it. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             Shell.tryRun("kill", "-CONT", Long.toString(process.pid()));
-            kill();
+            try {
+                kill();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
 
     /** One line of the child's stdout and when this JVM read it ({@link System#nanoTime()}). */
     record Line(String text, long atNanos) {

@@ -133,12 +133,17 @@ final class Streamer implements AutoCloseable {
 
     /** Stops writing, closes the connection, reads up to CLOSED; bounded. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopWriting = true;
-        writer.join(JOIN_MILLIS);
-        client.close();
-        reader.join(JOIN_MILLIS); // reads the last echoes, up to CLOSED
-        stopReading = true;
-        reader.join(JOIN_MILLIS);
+        try {
+            writer.join(JOIN_MILLIS);
+            client.close();
+            reader.join(JOIN_MILLIS); // reads the last echoes, up to CLOSED
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            client.close();
+            stopReading = true;
+        }
     }
 }
