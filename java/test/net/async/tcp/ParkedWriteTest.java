@@ -19,7 +19,8 @@ class ParkedWriteTest {
 
     @Test
     void aWriteParkedWhenTheConnectionEndsCompletes() throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = Tcp.accept(loop, "127.0.0.1", 0, AcceptOptions.defaults())) {
+        try (EventLoop loop = Tcp.eventLoop();
+             AcceptSocket server = Tcp.accept(loop, "127.0.0.1", 0, AcceptOptions.defaults())) {
             CompletableFuture<Boolean> parked = null;
             ClientSocket accepted;
             // a peer that never reads: the socket fills, the library stops taking, a write parks

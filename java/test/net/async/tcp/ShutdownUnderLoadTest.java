@@ -55,7 +55,8 @@ class ShutdownUnderLoadTest {
                     threads.add(start("server-reader-" + i, ending::run));
                     threads.add(start("client-writer-" + i, () -> stream(client, streaming)));
                 }
-                assertTrue(streamed.await(2 * WAIT_MILLIS, TimeUnit.MILLISECONDS), "streaming: " + received + " messages");
+                assertTrue(streamed.await(2 * WAIT_MILLIS, TimeUnit.MILLISECONDS),
+                        "streaming: " + received + " messages");
                 int before = received.get();
 
                 long start = System.nanoTime();

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * never holds more than max-frame-size + 4 bytes; every buffer is released (paranoid leak detection).
  *
  * <p>{@code mvn test} runs the seeds under {@code java/test-resources/net/async/tcp/impl/FrameFuzzTestInputs}
- * and then fuzzes this target for 20 s (the surefire execution "fuzz" in pom.xml). A longer run:
+ * and then fuzzes this target for 15 s (the surefire execution "fuzz" in pom.xml). A longer run:
  * <pre>
  *   mvn test-compile surefire:test@fuzz -Dfuzz.duration=10m
  * </pre>
@@ -209,7 +209,8 @@ class FrameFuzzTest {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable codec = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-            if (failure != null || !(codec instanceof TooLongFrameException || codec instanceof CorruptedFrameException)) {
+            boolean expected = codec instanceof TooLongFrameException || codec instanceof CorruptedFrameException;
+            if (failure != null || !expected) {
                 unexpected = cause;
             }
             failure = codec;
