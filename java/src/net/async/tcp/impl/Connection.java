@@ -261,7 +261,20 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         inbox.deliver(Keywords.CLOSED);
         inbox.closeWhenDrained();
         Chans.close(outbox.chan());
+        releaseParkedWrites();
         reactor.unregister(this);
+    }
+
+    /**
+     * close! fails pending takes but leaves parked puts parked until someone takes them: a writer
+     * whose put was waiting (socket full, or between two takes) when the connection ended would
+     * wait forever. Take them: they complete, and their values go the way of any message in
+     * flight when a connection ends. At most 1024 puts can park on a channel.
+     */
+    private void releaseParkedWrites() {
+        while (Chans.poll(outbox.chan()) != null) {
+            // dropped: nothing will ever send it
+        }
     }
 
     private void setReading(boolean open) {

@@ -4,6 +4,7 @@ package net.async.tcp.impl;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.ByteOrder;
 
@@ -21,13 +22,16 @@ import java.nio.ByteOrder;
  *
  * A negative length fails with {@code CorruptedFrameException}, one above {@code maxFrameSize}
  * with {@code TooLongFrameException} as soon as its header is read, before any payload is
- * buffered; the connection closes the channel on either.
+ * buffered; the connection closes the channel on either. From then on every byte is discarded,
+ * so nothing read after a bad length ever reaches the user, not even on close.
  *
  * <h3>Threading</h3>
  * One instance per channel, on its event loop.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     static final int HEADER_BYTES = 4;
+
+    private boolean corrupt;
 
     FrameDecoder(int maxFrameSize) {
         super(ByteOrder.BIG_ENDIAN, withHeader(maxFrameSize), 0, HEADER_BYTES, 0, HEADER_BYTES, true);
@@ -45,7 +49,20 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+        if (corrupt) {
+            in.skipBytes(in.readableBytes());
+            return null;
+        }
+        ByteBuf frame;
+        try {
+            frame = (ByteBuf) super.decode(ctx, in);
+        } catch (DecoderException badLength) {
+            // what follows a bad length is not to be trusted, even whole frames already read:
+            // without this, closing the channel decodes the rest of the buffer and delivers it
+            corrupt = true;
+            in.skipBytes(in.readableBytes());
+            throw badLength;
+        }
         if (frame == null) {
             return null;
         }
