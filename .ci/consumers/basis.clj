@@ -1,0 +1,10 @@
+;; .ci/consumers.sh: what the Clojure CLI does with a deps.edn, through its library tools.deps:
+;; resolve the project in the current directory, write its classpath to the file named by the
+;; first argument.
+(require '[clojure.string :as str]
+         '[clojure.tools.deps :as deps])
+
+(let [basis (deps/create-basis {:user nil})]    ; root (tools.deps' own) + ./deps.edn, no ~/.clojure
+  (spit (first *command-line-args*)
+        (str/join java.io.File/pathSeparator (:classpath-roots basis))))
+(shutdown-agents)
