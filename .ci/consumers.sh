@@ -11,6 +11,7 @@
 #   net-async  the repository's own command: --help, and listen --echo / connect on loopback
 # Prints "PASS <consumer>" or "FAIL <consumer>: <reason>" for each, exits non-zero if any failed.
 # Network: loopback, Maven Central and (to install Leiningen if missing) Debian's apt.
+# CONSUMERS_KEEP=1 keeps the temporary directory (the generated projects, each consumer's log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,10 +22,16 @@ t_mvn=${CONSUMERS_MVN_TIMEOUT:-900}   # one Maven, tools.deps or Leiningen run; 
 t_run=${CONSUMERS_RUN_TIMEOUT:-300}   # one program run (JVM starts take up to a minute under load)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/net-async-consumers.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+snapshot=""       # the timestamped version deployed, e.g. 0.2.0-20250101.120000-1
+cleanup() {
+  # the tools keep a timestamped copy of each snapshot they fetch: drop ours from ~/.m2
+  if [ -n "$snapshot" ]; then rm -f "$HOME/.m2/repository/net/async/async/$version/async-$snapshot".*; fi
+  if [ -n "${CONSUMERS_KEEP:-}" ]; then echo "kept $tmp (projects and logs)"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
 
 # Maven 3.8 writes colour resets even in batch mode: strip them.
-mvn_() { timeout "$t_mvn" mvn -B -q -Dstyle.color=never "$@" | sed 's/\x1b\[[0-9;]*m//g'; }
+mvn_() { timeout "$t_mvn" mvn -B -q -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
 
 # --- reporting ------------------------------------------------------------------------------
 # Each consumer runs in a background subshell (so that set -e holds inside it) with its output in
@@ -95,7 +102,9 @@ repo_url="file://$tmp/repo"
 mvn_ org.apache.maven.plugins:maven-deploy-plugin:3.1.4:deploy-file -Dfile="$jar" -DpomFile=pom.xml \
      -DrepositoryId=net-async-consumers -Durl="$repo_url" ||
   { echo "FAIL build: cannot deploy $jar to $repo_url"; exit 1; }
-echo "net.async/async $version in $repo_url"
+snapshot=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$tmp/repo/net/async/async/$version/maven-metadata.xml" 2>/dev/null |
+  head -n 1) || true
+echo "net.async/async $version${snapshot:+ ($snapshot)} in $repo_url"
 
 # The README's code, as users copy it: the two `require`/`use` lines of "Preparation", and the
 # sample's two functions (what follows them uses a fixed port; our programs use port 0).
@@ -174,7 +183,9 @@ consumer_leiningen() {
   cd "$dir"
   export LEIN_HOME=$tmp/lein-home    # no ~/.lein/profiles.clj: its plugins could want Clojars
   step "lein classpath (resolves from Maven Central and the file:// repository)"
-  timeout "$t_mvn" lein classpath >"$tmp/lein.classpath"
+  timeout "$t_mvn" lein classpath >"$tmp/lein.classpath" 2>"$tmp/lein.err" || { cat "$tmp/lein.err"; false; }
+  cat "$tmp/lein.err"
+  if grep -i clojars "$tmp/lein.err"; then fail "Leiningen went to Clojars"; fi
   check_jar "$(tail -n 1 "$tmp/lein.classpath")"
   step "lein -o run -m consumer.echo (offline)"
   timeout "$t_run" lein -o run -m consumer.echo | tee out.txt

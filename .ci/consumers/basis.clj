@@ -4,7 +4,11 @@
 (require '[clojure.string :as str]
          '[clojure.tools.deps :as deps])
 
-(let [basis (deps/create-basis {:user nil})]    ; root (tools.deps' own) + ./deps.edn, no ~/.clojure
+(let [basis (deps/create-basis {:user nil})     ; root (tools.deps' own) + ./deps.edn, no ~/.clojure
+      repos (into {} (remove (comp nil? val)) (:mvn/repos basis))]
+  (println "repositories:" (pr-str repos))
+  (when (contains? repos "clojars")
+    (throw (ex-info "clojars is still among the repositories" repos)))
   (spit (first *command-line-args*)
         (str/join java.io.File/pathSeparator (:classpath-roots basis))))
 (shutdown-agents)
