@@ -7,7 +7,8 @@
 #   deps.edn   a deps.edn project resolved by tools.deps (the Clojure CLI's library), running the
 #              README's Clojure echo server and client
 #   leiningen  a Leiningen project doing the same with `lein run`
-#   repl       a clojure.main REPL session typing the README's forms, free of reflection warnings
+#   repl       a clojure.main REPL session, warnings on: the README's `use`, an accept/connect
+#              round trip, shutdown!; no reflection warning, no exception
 #   net-async  the repository's own command: --help, and listen --echo / connect on loopback
 # Prints "PASS <consumer>" or "FAIL <consumer>: <reason>" for each, exits non-zero if any failed.
 # Network: loopback, Maven Central and (to install Leiningen if missing) Debian's apt.
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 templates=$root/.ci/consumers
 
-tools_deps_version=${TOOLS_DEPS_VERSION:-0.31.1646}
+tools_deps_version=${CONSUMERS_TOOLS_DEPS_VERSION:-0.31.1646}
 t_mvn=${CONSUMERS_MVN_TIMEOUT:-900}   # one Maven, tools.deps or Leiningen run; a fresh ~/.m2 downloads
 t_run=${CONSUMERS_RUN_TIMEOUT:-300}   # one program run (JVM starts take up to a minute under load)
 
@@ -131,11 +132,12 @@ consumer_maven() {
 
 # --- REPL -----------------------------------------------------------------------------------
 consumer_repl() {
+  local rc
   [ -s "$tmp/maven.classpath" ] || fail "no classpath: the Maven consumer did not resolve one"
   fill "$templates/repl-session.clj" "$tmp/repl-session.clj"
   step "clojure.main REPL session on the Maven consumer's classpath"
   timeout "$t_run" java -cp "$(cat "$tmp/maven.classpath")" clojure.main -r <"$tmp/repl-session.clj" \
-    >"$tmp/repl.out" 2>&1 || fail "clojure.main exited with $?"
+    >"$tmp/repl.out" 2>&1 || { rc=$?; cat "$tmp/repl.out"; exit "$rc"; }
   cat "$tmp/repl.out"
   step "REPL results: :connected twice, \"hello\", \"ECHO/hello\", then :closed after shutdown!"
   [ "$(grep -cE '=> :connected$' "$tmp/repl.out")" = 2 ]

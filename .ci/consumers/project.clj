@@ -1,4 +1,4 @@
-;; .ci/consumers.sh: a Leiningen user's project. @VERSION@ and @REPO_URL@ are filled in by the script.
+;; .ci/consumers.sh: a Leiningen user's project; the script fills in the version and the repository.
 (defproject consumer/leiningen-consumer "0"
   :dependencies [[net.async/async "@VERSION@"]]
   ;; Maven Central and the library's throw-away file:// repository only: Clojars is unreachable.
