@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * even completes new handshakes into the listen backlog, so nothing but the missing heartbeats
  * tells the client; after SIGCONT the client is back and echoes flow.
  */
+// child JVMs and bounded waits of their own: longer than the suite's 30 s default
+@org.junit.jupiter.api.Timeout(120)
 class FrozenPeerTest {
     private static final long PERIOD = 100;
     private static final long TIMEOUT = 400;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * streams on; what was in flight in the kernel at the kill may be lost, but no echo ever comes
  * twice or out of order.
  */
+// child JVMs and bounded waits of their own: longer than the suite's 30 s default
+@org.junit.jupiter.api.Timeout(120)
 class KilledPeerTest {
     private static final int CLIENTS = 10;
     private static final long ECHOES_PER_LINK = 200;

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * a veth pair; taking the host end down makes packets vanish with no RST and no FIN, so only the
  * heartbeats can tell. Needs root, as in CI; fails (never skips) without it.
  */
+// child JVMs and bounded waits of their own: longer than the suite's 30 s default
+@org.junit.jupiter.api.Timeout(120)
 class PartitionTest {
     private static final long PERIOD = 100;
     private static final long TIMEOUT = 400;

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * while and comes back on the same port. With backoff and jitter they all come back, spread out
  * in time instead of in one burst.
  */
+// child JVMs and bounded waits of their own: longer than the suite's 30 s default
+@org.junit.jupiter.api.Timeout(120)
 class ReconnectStormTest {
     private static final int CLIENTS = 1000;
     // long enough for the backoff to reach its cap (50, 100, … 800 ms, then 1000 ms ± 50%) and stay
