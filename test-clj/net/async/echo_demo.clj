@@ -18,8 +18,9 @@
           (go
             (loop []
               (when-let [msg (<! (:read-chan server))]
-                (when-not (keyword? msg)
-                  (>! (:write-chan server) (.getBytes (str "ECHO/" (String. ^bytes msg)))))
+                (when (bytes? msg)
+                  (let [^bytes payload msg]
+                    (>! (:write-chan server) (.getBytes (str "ECHO/" (String. payload))))))
                 (recur))))
           (recur))))
     acceptor))
