@@ -100,12 +100,13 @@ class ShutdownTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void connectAndCloseCyclesLeakNoFileDescriptors() throws Exception {
         try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop()) {
             AcceptSocket server = Sockets.listen(serverLoop);
             connectAndClose(clientLoop, server); // warm up: lazily opened jars and the like
             int before = openFileDescriptors();
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 1000; i++) {
                 connectAndClose(clientLoop, server);
             }
             Await.until(() -> openFileDescriptors() <= before + FD_SLACK, Duration.ofSeconds(5),
@@ -114,10 +115,11 @@ class ShutdownTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void eventLoopCyclesLeakNoFileDescriptorsOrThreads() throws Exception {
         cycleEventLoop();
         int before = openFileDescriptors();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 100; i++) {
             cycleEventLoop();
         }
         Await.until(() -> openFileDescriptors() <= before + FD_SLACK, Duration.ofSeconds(5),
