@@ -17,7 +17,7 @@ import net.async.tcp.impl.Settings;
  *         .build();
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable; the builder is for one thread. The factories are called on the event loop and must
  * not block.
  */

@@ -20,7 +20,7 @@ import net.async.tcp.impl.Chans;
  * connection (what Clojure code expects); {@link #accept} wraps them as {@link ClientSocket}s.
  * Closing accept-chan stops accepting and frees the port; accepted connections go on.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable and thread-safe. {@link #accept} blocks: never on a Netty event loop or in a go block.
  */
 public final class AcceptSocket implements AutoCloseable {

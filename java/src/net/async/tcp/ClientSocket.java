@@ -25,7 +25,7 @@ import net.async.tcp.impl.Keywords;
  * (clients only, then they reconnect) and finally {@code :closed}, after which it is closed.
  * Closing the write-chan closes the connection once everything written before has been sent.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable and thread-safe. The blocking methods ({@link #read}, {@link #write}) must not be
  * called on a Netty event loop or inside a go block; use the async variants there.
  */

@@ -17,7 +17,7 @@ import net.async.tcp.impl.Settings;
  *         .build();                         // IllegalArgumentException names a bad value
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable; the builder is for one thread.
  */
 public final class ConnectOptions {

@@ -17,7 +17,7 @@ import net.async.tcp.impl.Keywords;
  * }
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable, except that the payload array belongs to the receiver.
  *
  * @param kind    what happened

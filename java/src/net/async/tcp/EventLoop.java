@@ -16,7 +16,7 @@ import net.async.tcp.impl.Transport;
  * }
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Thread-safe: every method may be called from any thread. {@link #close()} blocks until the
  * thread has ended, except when called on the loop's own thread.
  */

@@ -10,7 +10,7 @@ import net.async.tcp.impl.Transport;
  * EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().nativeTransport(false).build());
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable; the builder is for one thread.
  */
 public final class EventLoopOptions {

@@ -22,7 +22,7 @@ import net.async.tcp.impl.Connection;
  * }
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless; every method may be called from any thread, except that {@link #accept} and
  * {@link #shutdown} block briefly and so should not be called on a Netty event loop.
  */

@@ -19,7 +19,7 @@ import net.async.tcp.Tcp;
  * arrives is printed. Reconnects as the library does; on end of input, sends what is left,
  * closes and exits.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * The main thread reads standard input and writes; a printer thread reads the connection.
  */
 final class ConnectCommand {

@@ -4,7 +4,7 @@ package net.async.tcp.cli;
 /**
  * A {@code [HOST:]PORT} argument of the command.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable.
  *
  * @param host the host, or {@code null} when only a port was given

@@ -13,7 +13,7 @@ import net.async.tcp.Tcp;
  * {@code net-async listen [HOST:]PORT [--echo]}: accepts connections and prints what each one
  * says; with {@code --echo}, sends every message back. Runs until killed.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * The main thread accepts; one reader thread per connection prints (and echoes).
  */
 final class ListenCommand {

@@ -13,7 +13,7 @@ import java.util.Arrays;
  *
  * Bad arguments print one line and exit with 2, never a stack trace.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * The main thread; see each command.
  */
 public final class NetAsyncCommand {

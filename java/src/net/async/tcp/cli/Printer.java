@@ -20,7 +20,7 @@ import net.async.tcp.Event;
  * 2026-11-25T09:40:01.131Z 127.0.0.1:53144 0x00ff10
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Any thread; each line is printed whole.
  */
 final class Printer {

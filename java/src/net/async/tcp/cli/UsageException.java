@@ -4,7 +4,7 @@ package net.async.tcp.cli;
 /**
  * A mistake in the command line or its environment, reported as one line and exit code 2.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable.
  */
 final class UsageException extends RuntimeException {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * certificate principal as {@code :peer-principal}. Beyond {@code maxConnections} live
  * connections, new ones are closed at once and counted.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * {@link #bind} runs on the caller's thread and blocks until the port is bound; everything after
  * that is confined to the reactor's event loop, except the rejected counter, which is atomic.
  */

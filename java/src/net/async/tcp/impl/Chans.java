@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *   Chans.take(ch, v -&gt; ...)      // v is null once ch is closed and drained
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless; any thread. Callbacks run on whichever thread completes the operation (the caller
  * when it completes at once, else core.async's dispatch pool), so they must not block: every
  * caller in this package only hops onto an event loop from them.

@@ -4,7 +4,7 @@ package net.async.tcp.impl;
 /**
  * Argument checks that name the option at fault in the words of the README.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless.
  */
 public final class Checks {

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
  * {@code :connected} always precedes the messages of its link and {@code :closed} is last.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * All state is confined to the reactor's event loop: methods ending in {@code OnLoop} assert it,
  * Netty calls the handlers there, and core.async callbacks hop onto it.
  */
@@ -285,7 +285,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     @Override
     public String toString() {
-        return channel == null ? "[" + name + "]" : "[" + name + " " + channel.localAddress() + "]";
+        return channel == null ? "[" + name + "]"
+                : "[" + name + " " + channel.localAddress() + " <-> " + channel.remoteAddress() + "]";
     }
 
     /** Installs a fresh pipeline on each client link. */
@@ -310,8 +311,12 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             } else if (handshake.isSuccess()) {
                 linkReadyOnLoop();
             } else {
-                log.warn("{} TLS handshake with {} failed: {}", Connection.this, ctx.channel().remoteAddress(),
-                        Tls.reason(handshake.cause()));
+                // a client retrying against the same bad certificate says so once per loss, not per attempt
+                if (!disconnectAnnounced) {
+                    log.warn("{} TLS handshake failed: {}", Connection.this, Tls.reason(handshake.cause()));
+                } else {
+                    log.debug("{} TLS handshake failed again: {}", Connection.this, Tls.reason(handshake.cause()));
+                }
                 ctx.close();
             }
         }

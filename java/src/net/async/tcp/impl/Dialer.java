@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
  * the host up afresh, off the event loop ({@link OffLoopResolver}), and an unknown host fails
  * like a refused connection.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Confined to the connection's event loop (the failure count); the rest is immutable.
  */
 final class Dialer {

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
  * ({@code :disconnected}, {@code :closed}); bad input from a peer is worth a warning; anything
  * else is a bug and keeps its stack trace.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless.
  */
 final class Failures {

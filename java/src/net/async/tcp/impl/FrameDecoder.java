@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  * buffered; the connection closes the channel on either. From then on every byte is discarded,
  * so nothing read after a bad length ever reaches the user, not even on close.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * One instance per channel, on its event loop.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {

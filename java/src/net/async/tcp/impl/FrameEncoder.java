@@ -10,7 +10,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
  * Writes a {@code byte[]} as one frame, header and payload in one pooled buffer; an empty array
  * is a heartbeat. See {@link FrameDecoder} for the wire format.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless and {@code @Sharable}.
  */
 @Sharable

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * not the peer's fault: such a READER_IDLE is ignored, and so is the first one after reading
  * resumes, which may still count time from the pause.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * One instance per channel, on its event loop.
  */
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {

@@ -7,7 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Moves a core.async callback onto the event loop that owns the state it touches.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless; called from core.async callback threads.
  */
 final class Hop {

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * core.async's limit of 1024 pending puts. While values wait, the {@link Valve} is closed, so the
  * socket stops reading and the peer is slowed down by TCP.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * All state is confined to {@code loop}; the put callback hops back onto it.
  */
 final class Inbox {

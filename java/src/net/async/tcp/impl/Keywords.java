@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The keywords that cross into Clojure: status events on read-chan and the keys of returned maps.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable constants.
  */
 public final class Keywords {

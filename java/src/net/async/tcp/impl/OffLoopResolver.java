@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * apply, as for any Java program) but on a small pool of its own: a slow DNS server must not
  * stall the event loop and every connection on it, as Netty's default resolver would.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Lookups run on {@code net-async-dns-N} daemon threads, which end after a second idle; the
  * promises complete there and notify their listeners on the channel's event loop.
  */

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * next link. While detached (disconnected) the pump takes at most one message, held for the next
  * link, so writers wait; that one take also sees write-chan closed while no link is up.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * All state is confined to {@code loop}; the take callback hops back onto it.
  */
 final class Outbox {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * "idle" comes right after TLS so that every frame read, heartbeats included, proves the link
  * alive.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless; called on the channel's event loop from a {@code ChannelInitializer}.
  */
 final class Pipeline {

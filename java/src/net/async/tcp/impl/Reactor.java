@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   2. stop the loop and wait for its thread to end
  * </pre>
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * {@code members} is confined to the loop; {@code running} is atomic; the loop's thread, once
  * made, is published through a volatile field; the rest is immutable.
  * {@link #shutdown()} may be called from any thread, the loop's own included (then it does not

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * With the defaults (max = period, jitter = 0) this is the original library's fixed period.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable.
  */
 public record ReconnectPolicy(long periodMillis, long maxPeriodMillis, double jitter) {

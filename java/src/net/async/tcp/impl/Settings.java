@@ -7,7 +7,7 @@ import io.netty.handler.ssl.SslContext;
  * What every connection, client or accepted, is configured with. Validated on construction so
  * that the Clojure and the Java doors reject the same values with the same words.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable.
  *
  * @param heartbeatPeriodMillis  a heartbeat is sent after this long without a write

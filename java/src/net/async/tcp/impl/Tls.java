@@ -14,7 +14,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * TLS for a link: builds the {@code SslHandler} and reads the peer's identity after the
  * handshake. A client always verifies that the server's certificate names the host it dialed.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Stateless; called on the channel's event loop.
  */
 final class Tls {

@@ -18,7 +18,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * The Netty transport: native epoll where the platform has it, NIO elsewhere. The system property
  * {@code net.async.transport=nio} forces NIO.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Immutable.
  */
 public enum Transport {
