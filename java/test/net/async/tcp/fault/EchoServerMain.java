@@ -77,7 +77,7 @@ public final class EchoServerMain {
         }
     }
 
-    private static void exitWhenParentGoes() {
+    static void exitWhenParentGoes() {
         Thread watchdog = new Thread(() -> {
             try (InputStream in = System.in) {
                 while (in.read() >= 0) {
