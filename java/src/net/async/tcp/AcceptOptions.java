@@ -39,10 +39,12 @@ public final class AcceptOptions {
         this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
     }
 
+    /** {@return the options with every value at its default} */
     public static AcceptOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a new builder with nothing set} */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,24 +61,31 @@ public final class AcceptOptions {
         return writeChanFactory;
     }
 
+    /** {@return the milliseconds without a write before a heartbeat is sent} */
     public long heartbeatPeriodMillis() {
         return settings.heartbeatPeriodMillis();
     }
 
+    /** {@return the milliseconds without a read before the link counts as stuck} */
     public long heartbeatTimeoutMillis() {
         return settings.heartbeatTimeoutMillis();
     }
 
+    /** {@return the longest payload accepted from or sent to the peer, in bytes} */
     public int maxFrameSize() {
         return settings.maxFrameSize();
     }
 
-    /** Accepted connections alive at once; beyond it new ones are closed at once and counted. */
+    /**
+     * Accepted connections alive at once; beyond it new ones are closed at once and counted.
+     *
+     * @return the limit; {@link Integer#MAX_VALUE} when unlimited
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** The TLS context, or {@code null} for plain TCP. */
+    /** {@return the TLS context, or {@code null} for plain TCP} */
     public SslContext sslContext() {
         return settings.tls();
     }
@@ -99,37 +108,67 @@ public final class AcceptOptions {
         private Builder() {
         }
 
-        /** The channel accepted connections are announced on; default: a new {@code (chan)}. */
+        /**
+         * The channel accepted connections are announced on; default: a new {@code (chan)}.
+         *
+         * @param chan a core.async channel, or {@code null} for the default
+         * @return this builder
+         */
         public Builder acceptChan(Object chan) {
             this.acceptChan = chan;
             return this;
         }
 
-        /** Makes each accepted connection's read-chan; default: {@code (chan)}. */
+        /**
+         * Makes each accepted connection's read-chan; default: {@code (chan)}.
+         *
+         * @param factory returns a new core.async channel per call, on the event loop; {@code null} for the default
+         * @return this builder
+         */
         public Builder readChanFactory(Supplier<Object> factory) {
             this.readChanFactory = factory;
             return this;
         }
 
-        /** Makes each accepted connection's write-chan; default: {@code (chan)}. */
+        /**
+         * Makes each accepted connection's write-chan; default: {@code (chan)}.
+         *
+         * @param factory returns a new core.async channel per call, on the event loop; {@code null} for the default
+         * @return this builder
+         */
         public Builder writeChanFactory(Supplier<Object> factory) {
             this.writeChanFactory = factory;
             return this;
         }
 
-        /** Milliseconds without a write before a heartbeat is sent; default 5000. */
+        /**
+         * Milliseconds without a write before a heartbeat is sent; default 5000.
+         *
+         * @param millis the period in milliseconds; must be &gt; 0
+         * @return this builder
+         */
         public Builder heartbeatPeriodMillis(long millis) {
             this.heartbeatPeriodMillis = millis;
             return this;
         }
 
-        /** Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period. */
+        /**
+         * Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period.
+         *
+         * @param millis the timeout in milliseconds; must be longer than the heartbeat period
+         * @return this builder
+         */
         public Builder heartbeatTimeoutMillis(long millis) {
             this.heartbeatTimeoutMillis = millis;
             return this;
         }
 
-        /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
+        /**
+         * Longest payload accepted from or sent to the peer, in bytes; default 16 MiB.
+         *
+         * @param bytes the limit in bytes; must be &gt; 0
+         * @return this builder
+         */
         public Builder maxFrameSize(int bytes) {
             this.maxFrameSize = bytes;
             return this;
@@ -137,18 +176,31 @@ public final class AcceptOptions {
 
         /**
          * TLS for every link: a server context ({@code SslContextBuilder.forServer(...)}), with {@code clientAuth(REQUIRE)} for mutual authentication; the client's certificate principal then arrives as {@code :peer-principal}. Default: plain TCP, byte-compatible with the original library.
+         *
+         * @param context a server TLS context, or {@code null} for plain TCP
+         * @return this builder
          */
         public Builder sslContext(SslContext context) {
             this.sslContext = context;
             return this;
         }
 
-        /** Accepted connections alive at once; more are closed at once and counted; default unlimited. */
+        /**
+         * Accepted connections alive at once; more are closed at once and counted; default unlimited.
+         *
+         * @param count the limit; must be &gt; 0
+         * @return this builder
+         */
         public Builder maxConnections(int count) {
             this.maxConnections = count;
             return this;
         }
 
+        /**
+         * {@return the options, with the defaults for whatever was not set}
+         *
+         * @throws IllegalArgumentException naming the value at fault
+         */
         public AcceptOptions build() {
             return new AcceptOptions(this);
         }

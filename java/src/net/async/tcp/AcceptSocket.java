@@ -36,17 +36,17 @@ public final class AcceptSocket implements AutoCloseable {
         this.rejected = rejected;
     }
 
-    /** The core.async channel of accepted connections, as Clojure maps. */
+    /** {@return the core.async channel of accepted connections, as Clojure maps} */
     public Object acceptChan() {
         return acceptChan;
     }
 
-    /** The bound port; useful after binding port 0. */
+    /** {@return the bound port; useful after binding port 0} */
     public int port() {
         return port;
     }
 
-    /** Connections closed at once because {@code maxConnections} were alive. */
+    /** {@return the number of connections closed at once because {@code maxConnections} were alive} */
     public long rejectedConnections() {
         return rejected.getAsLong();
     }
@@ -54,6 +54,7 @@ public final class AcceptSocket implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for the next connection.
      *
+     * @param timeout how long to wait; must not be {@code null}
      * @return the connection, or {@code null} if none came in time or accepting has stopped
      */
     public ClientSocket accept(Duration timeout) {
@@ -61,7 +62,11 @@ public final class AcceptSocket implements AutoCloseable {
         return value instanceof Map<?, ?> socket ? ClientSocket.of(socket) : null;
     }
 
-    /** The next connection, without blocking; completes with {@code null} once accepting has stopped. */
+    /**
+     * The next connection, without blocking; completes with {@code null} once accepting has stopped.
+     *
+     * @return a future of the next connection, or of {@code null} once accepting has stopped
+     */
     public CompletableFuture<ClientSocket> acceptAsync() {
         CompletableFuture<ClientSocket> next = new CompletableFuture<>();
         Chans.take(acceptChan, value -> next.complete(value instanceof Map<?, ?> s ? ClientSocket.of(s) : null));

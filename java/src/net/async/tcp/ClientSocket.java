@@ -35,6 +35,13 @@ public final class ClientSocket implements AutoCloseable {
     private final SocketAddress remoteAddress;
     private final Principal peerPrincipal;
 
+    /**
+     * Wraps a connection's two channels, as from a Clojure {@code {:read-chan :write-chan}} map.
+     *
+     * @param readChan  the core.async channel of events and payloads; must not be {@code null}
+     * @param writeChan the core.async channel that takes {@code byte[]} payloads; must not be {@code null}
+     * @throws IllegalArgumentException when either is {@code null}
+     */
     public ClientSocket(Object readChan, Object writeChan) {
         this(readChan, writeChan, null, null);
     }
@@ -46,29 +53,43 @@ public final class ClientSocket implements AutoCloseable {
         this.peerPrincipal = peerPrincipal;
     }
 
-    /** The socket for a {@code {:read-chan :write-chan}} map, as accept-chan yields them. */
+    /**
+     * The socket for a {@code {:read-chan :write-chan}} map, as accept-chan yields them.
+     *
+     * @param socket the map; must not be {@code null} and must hold both channels
+     * @return the socket, with the map's {@code :remote-address} and {@code :peer-principal} if present
+     * @throws IllegalArgumentException when the map or either channel is missing
+     */
     public static ClientSocket of(Map<?, ?> socket) {
         Checks.notNull(socket, "socket");
         return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN),
                 (SocketAddress) socket.get(Keywords.REMOTE_ADDRESS), (Principal) socket.get(Keywords.PEER_PRINCIPAL));
     }
 
-    /** An accepted connection's peer address, else {@code null} (a client's peer may change with each link). */
+    /**
+     * An accepted connection's peer address, else {@code null} (a client's peer may change with each link).
+     *
+     * @return the peer address, or {@code null} for a client connection
+     */
     public SocketAddress remoteAddress() {
         return remoteAddress;
     }
 
-    /** An accepted TLS connection's client certificate principal, else {@code null}. */
+    /**
+     * An accepted TLS connection's client certificate principal, else {@code null}.
+     *
+     * @return the principal, or {@code null} without TLS client authentication or for a client connection
+     */
     public Principal peerPrincipal() {
         return peerPrincipal;
     }
 
-    /** The core.async channel of events and payloads. */
+    /** {@return the core.async channel of events and payloads} */
     public Object readChan() {
         return readChan;
     }
 
-    /** The core.async channel that takes {@code byte[]} payloads. */
+    /** {@return the core.async channel that takes {@code byte[]} payloads} */
     public Object writeChan() {
         return writeChan;
     }
@@ -77,6 +98,7 @@ public final class ClientSocket implements AutoCloseable {
      * Waits up to {@code timeout} for the next event. Once the connection has closed, every
      * call returns {@link Event#CLOSED} at once.
      *
+     * @param timeout how long to wait; must not be {@code null}
      * @return the event, or {@code null} if none came in time
      */
     public Event read(Duration timeout) {
@@ -87,6 +109,8 @@ public final class ClientSocket implements AutoCloseable {
     /**
      * The next event, without blocking. The take stays pending until an event arrives, even if
      * the future is cancelled, so keep one read outstanding at a time.
+     *
+     * @return a future of the next event; {@link Event#CLOSED} once the connection has closed
      */
     public CompletableFuture<Event> readAsync() {
         CompletableFuture<Event> next = new CompletableFuture<>();
@@ -97,13 +121,19 @@ public final class ClientSocket implements AutoCloseable {
     /**
      * Hands one message to the connection, blocking until the write-chan takes it.
      *
+     * @param payload the message; must not be {@code null}, nor changed afterwards (it is not copied)
      * @return false once the connection is closed
      */
     public boolean write(byte[] payload) {
         return Chans.blockingPut(writeChan, Checks.notNull(payload, "payload"));
     }
 
-    /** Hands one message to the connection without blocking; completes with false once it is closed. */
+    /**
+     * Hands one message to the connection without blocking; completes with false once it is closed.
+     *
+     * @param payload the message; must not be {@code null}, nor changed afterwards (it is not copied)
+     * @return a future of true once the write-chan took the message, false once it is closed
+     */
     public CompletableFuture<Boolean> writeAsync(byte[] payload) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         Chans.put(writeChan, Checks.notNull(payload, "payload"), done::complete);
@@ -116,7 +146,11 @@ public final class ClientSocket implements AutoCloseable {
         Chans.close(writeChan);
     }
 
-    /** The Clojure view, {@code {:read-chan <chan> :write-chan <chan>}}, as the namespace returns it. */
+    /**
+     * The Clojure view, {@code {:read-chan <chan> :write-chan <chan>}}, as the namespace returns it.
+     *
+     * @return an immutable Clojure map, with {@code :remote-address} and {@code :peer-principal} when known
+     */
     public Map<?, ?> toMap() {
         return Keywords.socketMap(readChan, writeChan, remoteAddress, peerPrincipal);
     }

@@ -21,7 +21,9 @@ import net.async.tcp.impl.Settings;
  * Immutable; the builder is for one thread.
  */
 public final class ConnectOptions {
+    /** Milliseconds between reconnect attempts unless {@link Builder#reconnectPeriodMillis} says otherwise. */
     public static final long DEFAULT_RECONNECT_PERIOD_MILLIS = 1000;
+    /** Milliseconds a dial may take unless {@link Builder#connectTimeoutMillis} says otherwise. */
     public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final Object readChan;
@@ -43,10 +45,12 @@ public final class ConnectOptions {
         this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
     }
 
+    /** {@return the options with every value at its default} */
     public static ConnectOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a new builder with nothing set} */
     public static Builder builder() {
         return new Builder();
     }
@@ -60,18 +64,22 @@ public final class ConnectOptions {
         return writeChan != null ? writeChan : Chans.chan();
     }
 
+    /** {@return the milliseconds before the first redial after a lost link or failed dial} */
     public long reconnectPeriodMillis() {
         return reconnect.periodMillis();
     }
 
+    /** {@return the upper bound of the backoff, in milliseconds; equal to the period when there is none} */
     public long reconnectMaxPeriodMillis() {
         return reconnect.maxPeriodMillis();
     }
 
+    /** {@return the fraction, 0..1, by which each wait is spread either way} */
     public double reconnectJitter() {
         return reconnect.jitter();
     }
 
+    /** {@return the milliseconds a dial may take before it counts as failed} */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
     }
@@ -80,19 +88,22 @@ public final class ConnectOptions {
         return reconnect;
     }
 
+    /** {@return the milliseconds without a write before a heartbeat is sent} */
     public long heartbeatPeriodMillis() {
         return settings.heartbeatPeriodMillis();
     }
 
+    /** {@return the milliseconds without a read before the link counts as stuck} */
     public long heartbeatTimeoutMillis() {
         return settings.heartbeatTimeoutMillis();
     }
 
+    /** {@return the longest payload accepted from or sent to the peer, in bytes} */
     public int maxFrameSize() {
         return settings.maxFrameSize();
     }
 
-    /** The TLS context, or {@code null} for plain TCP. */
+    /** {@return the TLS context, or {@code null} for plain TCP} */
     public SslContext sslContext() {
         return settings.tls();
     }
@@ -117,19 +128,34 @@ public final class ConnectOptions {
         private Builder() {
         }
 
-        /** The channel to deliver events and payloads to; default: a new {@code (chan)}. */
+        /**
+         * The channel to deliver events and payloads to; default: a new {@code (chan)}.
+         *
+         * @param chan a core.async channel, or {@code null} for the default
+         * @return this builder
+         */
         public Builder readChan(Object chan) {
             this.readChan = chan;
             return this;
         }
 
-        /** The channel to take payloads from; default: a new {@code (chan)}. */
+        /**
+         * The channel to take payloads from; default: a new {@code (chan)}.
+         *
+         * @param chan a core.async channel, or {@code null} for the default
+         * @return this builder
+         */
         public Builder writeChan(Object chan) {
             this.writeChan = chan;
             return this;
         }
 
-        /** Milliseconds between reconnect attempts; default 1000. */
+        /**
+         * Milliseconds between reconnect attempts; default 1000.
+         *
+         * @param millis the period in milliseconds; must be &gt; 0
+         * @return this builder
+         */
         public Builder reconnectPeriodMillis(long millis) {
             this.reconnectPeriodMillis = millis;
             return this;
@@ -138,37 +164,65 @@ public final class ConnectOptions {
         /**
          * Upper bound of the exponential backoff: each failed attempt in a row doubles the wait,
          * from the reconnect period up to this; default: the reconnect period (no backoff).
+         *
+         * @param millis the longest wait in milliseconds; must be at least the reconnect period
+         * @return this builder
          */
         public Builder reconnectMaxPeriodMillis(long millis) {
             this.reconnectMaxPeriodMillis = millis;
             return this;
         }
 
-        /** Spreads each wait by ± this fraction of itself, 0..1, so clients do not redial in step; default 0. */
+        /**
+         * Spreads each wait by ± this fraction of itself, 0..1, so clients do not redial in step; default 0.
+         *
+         * @param fraction the spread; must be in 0..1
+         * @return this builder
+         */
         public Builder reconnectJitter(double fraction) {
             this.reconnectJitter = fraction;
             return this;
         }
 
-        /** Milliseconds a dial may take before it counts as failed; default 10000. */
+        /**
+         * Milliseconds a dial may take before it counts as failed; default 10000.
+         *
+         * @param millis the timeout in milliseconds; must be &gt; 0
+         * @return this builder
+         */
         public Builder connectTimeoutMillis(int millis) {
             this.connectTimeoutMillis = millis;
             return this;
         }
 
-        /** Milliseconds without a write before a heartbeat is sent; default 5000. */
+        /**
+         * Milliseconds without a write before a heartbeat is sent; default 5000.
+         *
+         * @param millis the period in milliseconds; must be &gt; 0
+         * @return this builder
+         */
         public Builder heartbeatPeriodMillis(long millis) {
             this.heartbeatPeriodMillis = millis;
             return this;
         }
 
-        /** Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period. */
+        /**
+         * Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period.
+         *
+         * @param millis the timeout in milliseconds; must be longer than the heartbeat period
+         * @return this builder
+         */
         public Builder heartbeatTimeoutMillis(long millis) {
             this.heartbeatTimeoutMillis = millis;
             return this;
         }
 
-        /** Longest payload accepted from or sent to the peer, in bytes; default 16 MiB. */
+        /**
+         * Longest payload accepted from or sent to the peer, in bytes; default 16 MiB.
+         *
+         * @param bytes the limit in bytes; must be &gt; 0
+         * @return this builder
+         */
         public Builder maxFrameSize(int bytes) {
             this.maxFrameSize = bytes;
             return this;
@@ -176,12 +230,20 @@ public final class ConnectOptions {
 
         /**
          * TLS for every link: a client context ({@code SslContextBuilder.forClient()}); the server's certificate must name the host dialed. Default: plain TCP, byte-compatible with the original library.
+         *
+         * @param context a client TLS context, or {@code null} for plain TCP
+         * @return this builder
          */
         public Builder sslContext(SslContext context) {
             this.sslContext = context;
             return this;
         }
 
+        /**
+         * {@return the options, with the defaults for whatever was not set}
+         *
+         * @throws IllegalArgumentException naming the value at fault
+         */
         public ConnectOptions build() {
             return new ConnectOptions(this);
         }

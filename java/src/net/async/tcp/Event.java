@@ -25,16 +25,35 @@ import net.async.tcp.impl.Keywords;
  */
 public record Event(Kind kind, byte[] payload) {
     /** The read-chan values of the Clojure API: {@code :connected}, {@code byte[]}, {@code :disconnected}, {@code :closed}. */
-    public enum Kind { CONNECTED, MESSAGE, DISCONNECTED, CLOSED }
+    public enum Kind {
+        /** A link is up: {@code :connected}. */
+        CONNECTED,
+        /** A payload: {@code byte[]}. */
+        MESSAGE,
+        /** A client's link is down and it redials: {@code :disconnected}. */
+        DISCONNECTED,
+        /** The connection has ended for good: {@code :closed}, or a closed read-chan. */
+        CLOSED
+    }
 
+    /** The {@code :connected} event. */
     public static final Event CONNECTED = new Event(Kind.CONNECTED, null);
+    /** The {@code :disconnected} event. */
     public static final Event DISCONNECTED = new Event(Kind.DISCONNECTED, null);
+    /** The {@code :closed} event. */
     public static final Event CLOSED = new Event(Kind.CLOSED, null);
 
+    /**
+     * A message event.
+     *
+     * @param payload the message; not copied
+     * @return the event, of kind {@link Kind#MESSAGE}
+     */
     public static Event message(byte[] payload) {
         return new Event(Kind.MESSAGE, payload);
     }
 
+    /** {@return whether this is a {@link Kind#MESSAGE}} */
     public boolean isMessage() {
         return kind == Kind.MESSAGE;
     }
@@ -43,6 +62,8 @@ public record Event(Kind kind, byte[] payload) {
      * The event for a value taken from a read-chan; {@code null}, a closed channel, reads as
      * {@link #CLOSED}.
      *
+     * @param value a value taken from a read-chan, or {@code null}
+     * @return the event; a {@code byte[]} is not copied
      * @throws IllegalArgumentException for a value the library never puts on a read-chan
      */
     public static Event of(Object value) {
@@ -61,7 +82,7 @@ public record Event(Kind kind, byte[] payload) {
         throw new IllegalArgumentException("not a read-chan value: " + value);
     }
 
-    /** The Clojure keyword of a status event, or {@code null} for a message. */
+    /** {@return the Clojure keyword of a status event, or {@code null} for a message} */
     public Keyword keyword() {
         return switch (kind) {
             case CONNECTED -> Keywords.CONNECTED;

@@ -31,11 +31,12 @@ public final class EventLoop implements AutoCloseable {
         return reactor;
     }
 
+    /** {@return false once the loop has been shut down} */
     public boolean isRunning() {
         return reactor.isRunning();
     }
 
-    /** Which Netty transport this loop runs on: {@code EPOLL} or {@code NIO}. */
+    /** {@return which Netty transport this loop runs on: {@code EPOLL} or {@code NIO}} */
     public String transport() {
         return reactor.transport().name();
     }

@@ -20,15 +20,17 @@ public final class EventLoopOptions {
         this.nativeTransport = b.nativeTransport;
     }
 
+    /** {@return the options with every value at its default, as {@link Tcp#eventLoop()} uses} */
     public static EventLoopOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a new builder with nothing set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether native epoll is used where the platform has it (else Java NIO). */
+    /** {@return whether native epoll is used where the platform has it (else Java NIO)} */
     public boolean nativeTransport() {
         return nativeTransport;
     }
@@ -47,12 +49,16 @@ public final class EventLoopOptions {
         /**
          * Use native epoll where the platform has it; default true. The system property
          * {@code net.async.transport=nio} turns it off for every loop.
+         *
+         * @param on false for Java NIO everywhere
+         * @return this builder
          */
         public Builder nativeTransport(boolean on) {
             this.nativeTransport = on;
             return this;
         }
 
+        /** {@return the options, with the defaults for whatever was not set} */
         public EventLoopOptions build() {
             return new EventLoopOptions(this);
         }

@@ -30,16 +30,35 @@ public final class Tcp {
     private Tcp() {
     }
 
-    /** A new event loop with one network thread, on native epoll where available. */
+    /**
+     * A new event loop with one network thread, on native epoll where available.
+     *
+     * @return the running loop; close it to free its thread and sockets
+     */
     public static EventLoop eventLoop() {
         return eventLoop(EventLoopOptions.defaults());
     }
 
+    /**
+     * A new event loop with one network thread.
+     *
+     * @param options the loop's options; must not be {@code null}
+     * @return the running loop; close it to free its thread and sockets
+     */
     public static EventLoop eventLoop(EventLoopOptions options) {
         return new EventLoop(options.transport());
     }
 
-    /** {@link #connect(EventLoop, String, int, ConnectOptions)} with the default options. */
+    /**
+     * {@link #connect(EventLoop, String, int, ConnectOptions)} with the default options.
+     *
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param host    the server's host name or address; must not be {@code null}
+     * @param port    the server's port, 0..65535
+     * @return the connection, not yet connected
+     * @throws IllegalArgumentException for a bad port
+     * @throws IllegalStateException    when {@code loop} is shut down
+     */
     public static ClientSocket connect(EventLoop loop, String host, int port) {
         return connect(loop, host, port, ConnectOptions.defaults());
     }
@@ -48,7 +67,11 @@ public final class Tcp {
      * A client connection that dials at once and redials forever, until its write-chan is closed
      * or the loop shuts down. Returns before any network activity; the server need not exist yet.
      *
-     * @param host the server's host name or address; must not be {@code null}
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param host    the server's host name or address; must not be {@code null}
+     * @param port    the server's port, 0..65535
+     * @param options the connection's options; must not be {@code null}
+     * @return the connection, not yet connected
      * @throws IllegalArgumentException for a bad port
      * @throws IllegalStateException    when {@code loop} is shut down
      */
@@ -61,7 +84,16 @@ public final class Tcp {
         return new ClientSocket(connection.readChan(), connection.writeChan());
     }
 
-    /** {@link #accept(EventLoop, String, int, AcceptOptions)} on the wildcard address with the default options. */
+    /**
+     * {@link #accept(EventLoop, String, int, AcceptOptions)} on the wildcard address with the default options.
+     *
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param port    the port, or 0 for any free one (see {@link AcceptSocket#port()})
+     * @return the listening socket, already bound
+     * @throws BindException            when the port is taken
+     * @throws IllegalArgumentException for a bad port
+     * @throws IllegalStateException    when {@code loop} is shut down
+     */
     public static AcceptSocket accept(EventLoop loop, int port) throws BindException {
         return accept(loop, null, port, AcceptOptions.defaults());
     }
@@ -69,8 +101,12 @@ public final class Tcp {
     /**
      * Binds at once and accepts connections until accept-chan is closed or the loop shuts down.
      *
-     * @param host the address to bind, or {@code null} for the wildcard address
-     * @param port the port, or 0 for any free one (see {@link AcceptSocket#port()})
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param host    the address to bind, or {@code null} for the wildcard address
+     * @param port    the port, or 0 for any free one (see {@link AcceptSocket#port()})
+     * @param options the options of the listening socket and of every connection it accepts;
+     *                must not be {@code null}
+     * @return the listening socket, already bound
      * @throws BindException            when the port is taken
      * @throws IllegalArgumentException for a bad port
      * @throws IllegalStateException    when {@code loop} is shut down
@@ -85,7 +121,11 @@ public final class Tcp {
         return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close, acceptor::rejectedCount);
     }
 
-    /** Shuts {@code loop} down; see {@link EventLoop#close()}. */
+    /**
+     * Shuts {@code loop} down; see {@link EventLoop#close()}.
+     *
+     * @param loop the event loop; must not be {@code null}
+     */
     public static void shutdown(EventLoop loop) {
         loop.close();
     }

@@ -27,6 +27,11 @@ public final class NetAsyncCommand {
     private NetAsyncCommand() {
     }
 
+    /**
+     * Runs a command and exits: 0 on success, 1 on failure, 2 on bad arguments.
+     *
+     * @param args the command and its arguments
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }

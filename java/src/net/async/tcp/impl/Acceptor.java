@@ -53,7 +53,16 @@ public final class Acceptor implements Reactor.Member {
     private int live;
     private long lastRejectionLogNanos;
 
-    /** @param maxConnections accepted connections alive at once; more are closed at once and counted */
+    /**
+     * An acceptor, not yet bound; call {@link #bind}.
+     *
+     * @param reactor          the loop to run on
+     * @param acceptChan       the channel to announce accepted connections on
+     * @param readChanFactory  makes each accepted connection's read-chan, on the loop
+     * @param writeChanFactory makes each accepted connection's write-chan, on the loop
+     * @param settings         what every accepted connection is configured with
+     * @param maxConnections   accepted connections alive at once; more are closed at once and counted
+     */
     public Acceptor(Reactor reactor, Object acceptChan, Supplier<Object> readChanFactory,
                     Supplier<Object> writeChanFactory, Settings settings, int maxConnections) {
         this.reactor = reactor;
@@ -64,6 +73,7 @@ public final class Acceptor implements Reactor.Member {
         this.accepted = new Inbox(acceptChan, reactor.loop(), this::setAccepting, Acceptor::closeUnclaimed);
     }
 
+    /** {@return accept-chan} */
     public Object acceptChan() {
         return accepted.chan();
     }
@@ -71,6 +81,8 @@ public final class Acceptor implements Reactor.Member {
     /**
      * Binds at once, on the caller's thread, and returns the bound port.
      *
+     * @param at the address to bind; port 0 for any free one
+     * @return the bound port
      * @throws BindException when the address is in use or cannot be assigned, as the original did
      * @throws IllegalStateException when the event loop is shut down, as for a client
      */
@@ -116,7 +128,11 @@ public final class Acceptor implements Reactor.Member {
         }, CLOSED_CHECK_MILLIS, CLOSED_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Connections refused because {@code maxConnections} were alive; any thread. */
+    /**
+     * Connections refused because {@code maxConnections} were alive; any thread.
+     *
+     * @return the count since the acceptor was made
+     */
     public long rejectedCount() {
         return rejected.get();
     }

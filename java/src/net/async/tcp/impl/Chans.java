@@ -44,45 +44,90 @@ public final class Chans {
         return (IFn) requiringResolve.invoke(Clojure.read(qualifiedName));
     }
 
-    /** An unbuffered channel, as {@code (chan)}. */
+    /** {@return an unbuffered channel, as {@code (chan)}} */
     public static Object chan() {
         return CHAN.invoke();
     }
 
-    /** A channel with a fixed buffer of {@code size} slots, as {@code (chan size)}. */
+    /**
+     * A channel with a fixed buffer of {@code size} slots, as {@code (chan size)}.
+     *
+     * @param size the number of buffer slots
+     * @return the channel
+     */
     public static Object chan(int size) {
         return CHAN.invoke(size);
     }
 
-    /** {@code offer!}: true only if {@code value} was accepted at once. Never blocks. */
+    /**
+     * {@code offer!}: true only if {@code value} was accepted at once. Never blocks.
+     *
+     * @param chan  a core.async channel
+     * @param value the value; must not be {@code null}
+     * @return true if a taker or a buffer slot took {@code value}, else false
+     */
     public static boolean offer(Object chan, Object value) {
         return OFFER.invoke(chan, value) == Boolean.TRUE;
     }
 
-    /** {@code put!} with {@code on-caller? true}; {@code done} receives false if the channel is closed. */
+    /**
+     * {@code put!} with {@code on-caller? true}; {@code done} receives false if the channel is closed.
+     *
+     * @param chan  a core.async channel
+     * @param value the value; must not be {@code null}
+     * @param done  receives true once the value is taken or buffered, false if the channel is closed;
+     *              must not block
+     */
     public static void put(Object chan, Object value, Consumer<Boolean> done) {
         PUT.invoke(chan, value, new Callback(done), Boolean.TRUE);
     }
 
-    /** {@code poll!}: a value ready now, or null. */
+    /**
+     * {@code poll!}: a value ready now, or null. Never blocks.
+     *
+     * @param chan a core.async channel
+     * @return the value, or {@code null} if none is ready
+     */
     public static Object poll(Object chan) {
         return POLL.invoke(chan);
     }
 
-    /** {@code take!} with {@code on-caller? true}; {@code done} receives null once the channel is closed. */
+    /**
+     * {@code take!} with {@code on-caller? true}; {@code done} receives null once the channel is closed.
+     *
+     * @param chan a core.async channel
+     * @param done receives the value, or {@code null} once the channel is closed and drained; must not block
+     */
     public static void take(Object chan, Consumer<Object> done) {
         TAKE.invoke(chan, new Callback(done), Boolean.TRUE);
     }
 
+    /**
+     * {@code close!}; idempotent.
+     *
+     * @param chan a core.async channel
+     */
     public static void close(Object chan) {
         CLOSE.invoke(chan);
     }
 
+    /**
+     * Whether {@code close!} has been called on {@code chan}; values may still be buffered.
+     *
+     * @param chan a core.async channel
+     * @return true once the channel is closed
+     */
     public static boolean isClosed(Object chan) {
         return CLOSED.invoke(chan) == Boolean.TRUE;
     }
 
-    /** {@code >!!}: blocks until taken or buffered; false once the channel is closed. Never on an event loop. */
+    /**
+     * {@code >!!}: blocks until taken or buffered; false once the channel is closed. Never on an event loop.
+     *
+     * @param chan  a core.async channel
+     * @param value the value; must not be {@code null}
+     * @return true once taken or buffered, false if the channel is closed
+     */
     public static boolean blockingPut(Object chan, Object value) {
         return BLOCKING_PUT.invoke(chan, value) == Boolean.TRUE;
     }
@@ -92,6 +137,10 @@ public final class Chans {
      * null when the channel is closed, or {@link #timedOut()} when nothing came in time. Unlike
      * a bare take, a timed-out wait leaves no pending take behind to swallow a later value.
      * Never on an event loop.
+     *
+     * @param chan   a core.async channel
+     * @param millis the longest wait, in milliseconds
+     * @return the value, {@code null} if the channel is closed, or {@link #timedOut()}
      */
     public static Object takeWithin(Object chan, long millis) {
         clojure.lang.Indexed result = (clojure.lang.Indexed) ALTS.invoke(
@@ -99,7 +148,7 @@ public final class Chans {
         return result.nth(1) == chan ? result.nth(0) : TIMED_OUT;
     }
 
-    /** The marker {@link #takeWithin} returns on timeout. */
+    /** {@return the marker {@link #takeWithin} returns on timeout} */
     public static Object timedOut() {
         return TIMED_OUT;
     }

@@ -75,7 +75,19 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.name = host == null ? "accepted" : "client->" + dialer;
     }
 
-    /** A client connection; call {@link #start()} to dial. */
+    /**
+     * A client connection; call {@link #start()} to dial.
+     *
+     * @param reactor              the loop to run on
+     * @param readChan             the channel to deliver events and payloads to
+     * @param writeChan            the channel to take payloads from
+     * @param settings             heartbeat, frame and TLS settings
+     * @param host                 the server's host name or address
+     * @param port                 the server's port
+     * @param reconnect            when to redial
+     * @param connectTimeoutMillis milliseconds a dial may take
+     * @return the connection, not yet dialing
+     */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                     String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
         return new Connection(reactor, readChan, writeChan, settings, host, port, reconnect, connectTimeoutMillis,
@@ -93,10 +105,12 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0, onReady);
     }
 
+    /** {@return the read-chan} */
     public Object readChan() {
         return inbox.chan();
     }
 
+    /** {@return the write-chan} */
     public Object writeChan() {
         return outbox.chan();
     }

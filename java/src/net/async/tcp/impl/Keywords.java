@@ -15,13 +15,20 @@ import java.util.Map;
  * Immutable constants.
  */
 public final class Keywords {
+    /** {@code :connected}, on read-chan when a link is up. */
     public static final Keyword CONNECTED = Keyword.intern("connected");
+    /** {@code :disconnected}, on a client's read-chan when its link is down. */
     public static final Keyword DISCONNECTED = Keyword.intern("disconnected");
+    /** {@code :closed}, the last value on read-chan. */
     public static final Keyword CLOSED = Keyword.intern("closed");
 
+    /** {@code :read-chan}, a socket map's key. */
     public static final Keyword READ_CHAN = Keyword.intern("read-chan");
+    /** {@code :write-chan}, a socket map's key. */
     public static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
+    /** {@code :remote-address}, an accepted socket map's key. */
     public static final Keyword REMOTE_ADDRESS = Keyword.intern("remote-address");
+    /** {@code :peer-principal}, an accepted TLS socket map's key, with client authentication. */
     public static final Keyword PEER_PRINCIPAL = Keyword.intern("peer-principal");
 
     private Keywords() {
@@ -30,6 +37,12 @@ public final class Keywords {
     /**
      * {@code {:read-chan r :write-chan w}}, plus {@code :remote-address} and
      * {@code :peer-principal} for those that are known (not {@code null}).
+     *
+     * @param readChan      the read-chan
+     * @param writeChan     the write-chan
+     * @param remoteAddress the peer's address, or {@code null}
+     * @param peerPrincipal the peer's certificate principal, or {@code null}
+     * @return a persistent Clojure map
      */
     public static Map<?, ?> socketMap(Object readChan, Object writeChan, SocketAddress remoteAddress,
                                       Principal peerPrincipal) {

@@ -45,6 +45,11 @@ public final class Reactor {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<Member> members = new LinkedHashSet<>();
 
+    /**
+     * Starts the loop's thread.
+     *
+     * @param transport the Netty transport to run on
+     */
     public Reactor(Transport transport) {
         this.transport = transport;
         this.thread = new LoopThreadFactory("net-async-tcp-" + ids.incrementAndGet());
@@ -52,14 +57,17 @@ public final class Reactor {
         this.loop = group.next();
     }
 
+    /** {@return the Netty event loop; every member lives on it} */
     public EventLoop loop() {
         return loop;
     }
 
+    /** {@return the Netty transport this loop runs on} */
     public Transport transport() {
         return transport;
     }
 
+    /** {@return false once {@link #shutdown()} has been called} */
     public boolean isRunning() {
         return running.get();
     }

@@ -19,6 +19,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * Immutable.
  */
 public record ReconnectPolicy(long periodMillis, long maxPeriodMillis, double jitter) {
+    /**
+     * Validates the values.
+     *
+     * @param periodMillis    the first wait, in milliseconds; must be &gt; 0
+     * @param maxPeriodMillis the longest wait before jitter, in milliseconds; must be at least {@code periodMillis}
+     * @param jitter          the fraction, 0..1, by which each wait is spread either way
+     * @throws IllegalArgumentException naming the value at fault
+     */
     public ReconnectPolicy {
         Checks.positive(periodMillis, "reconnect-period");
         if (maxPeriodMillis < periodMillis) {
@@ -30,12 +38,22 @@ public record ReconnectPolicy(long periodMillis, long maxPeriodMillis, double ji
         }
     }
 
-    /** The original's behaviour: the same period every time. */
+    /**
+     * The original's behaviour: the same period every time.
+     *
+     * @param periodMillis the wait in milliseconds; must be &gt; 0
+     * @return the policy without backoff or jitter
+     */
     public static ReconnectPolicy fixed(long periodMillis) {
         return new ReconnectPolicy(periodMillis, periodMillis, 0);
     }
 
-    /** The wait before the next dial after {@code failures} consecutive losses or failed dials (≥ 1). */
+    /**
+     * The wait before the next dial after {@code failures} consecutive losses or failed dials (≥ 1).
+     *
+     * @param failures the losses and failed dials in a row; values below 1 count as 1
+     * @return the wait in milliseconds, at least 1
+     */
     public long delayMillis(int failures) {
         int doublings = Math.min(Math.max(failures - 1, 0), 62);
         long base = periodMillis << Math.min(doublings, Long.numberOfLeadingZeros(periodMillis) - 1);

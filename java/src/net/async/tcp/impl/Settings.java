@@ -16,10 +16,23 @@ import io.netty.handler.ssl.SslContext;
  * @param tls                    the TLS context, or {@code null} for plain TCP
  */
 public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize, SslContext tls) {
+    /** Milliseconds without a write before a heartbeat, unless configured. */
     public static final long DEFAULT_HEARTBEAT_PERIOD_MILLIS = 5000;
+    /** The default heartbeat timeout, in heartbeat periods. */
     public static final int HEARTBEAT_TIMEOUT_PERIODS = 4;
+    /** The default longest payload, in bytes: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
+    /**
+     * Validates the values.
+     *
+     * @param heartbeatPeriodMillis  milliseconds without a write before a heartbeat; must be &gt; 0
+     * @param heartbeatTimeoutMillis milliseconds without a read before the link is stuck; must be longer
+     *                               than {@code heartbeatPeriodMillis}
+     * @param maxFrameSize           the longest payload in bytes; must be &gt; 0
+     * @param tls                    the TLS context, or {@code null} for plain TCP
+     * @throws IllegalArgumentException naming the value at fault
+     */
     public Settings {
         Checks.positive(heartbeatPeriodMillis, "heartbeat-period");
         Checks.positive(heartbeatTimeoutMillis, "heartbeat-timeout");
@@ -31,7 +44,17 @@ public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, 
         Checks.positive(maxFrameSize, "max-frame-size");
     }
 
-    /** Fills in the defaults for whatever is {@code null}, as the original library did. */
+    /**
+     * Fills in the defaults for whatever is {@code null}, as the original library did.
+     *
+     * @param heartbeatPeriodMillis  milliseconds without a write before a heartbeat, or {@code null}
+     * @param heartbeatTimeoutMillis milliseconds without a read before the link is stuck, or {@code null}
+     *                               for {@value #HEARTBEAT_TIMEOUT_PERIODS} heartbeat periods
+     * @param maxFrameSize           the longest payload in bytes, or {@code null}
+     * @param tls                    the TLS context, or {@code null} for plain TCP
+     * @return the validated settings
+     * @throws IllegalArgumentException naming the value at fault
+     */
     public static Settings of(Long heartbeatPeriodMillis, Long heartbeatTimeoutMillis, Integer maxFrameSize,
                               SslContext tls) {
         long period = heartbeatPeriodMillis != null ? heartbeatPeriodMillis : DEFAULT_HEARTBEAT_PERIOD_MILLIS;

@@ -22,7 +22,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * Immutable.
  */
 public enum Transport {
-    EPOLL, NIO;
+    /** Native epoll, Linux only. */
+    EPOLL,
+    /** Java NIO, everywhere. */
+    NIO;
 
     /**
      * Netty's pooled allocator rather than 4.2's adaptive default, whose first chunk registers a
@@ -30,6 +33,7 @@ public enum Transport {
      */
     static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
+    /** {@return {@link #EPOLL} where available and not turned off by the system property, else {@link #NIO}} */
     public static Transport best() {
         if ("nio".equalsIgnoreCase(System.getProperty("net.async.transport"))) {
             return NIO;
