@@ -46,6 +46,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private enum State { CONNECTING, CONNECTED, DISCONNECTED, CLOSING, CLOSED }
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final long DIAL_FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Reactor reactor;
     private final EventLoop loop;
@@ -59,6 +60,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private Channel channel;
     private boolean everReady;
     private boolean disconnectAnnounced;
+    private int failedDials;
+    private long lastDialFailureLogNanos;
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
@@ -154,10 +157,26 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         ChannelFuture attempt = dialer.dial();
         attempt.addListener(f -> {
             if (!f.isSuccess()) {
-                Failures.log(log, this, f.cause());
+                logFailedDial(f.cause());
                 linkLostOnLoop();
             }
         });
+    }
+
+    /**
+     * A server that stays away must not fill the log: the first failed dial after a loss is
+     * logged at INFO, then one line a minute while it lasts; every attempt at DEBUG.
+     */
+    private void logFailedDial(Throwable cause) {
+        failedDials++;
+        long now = System.nanoTime();
+        if (failedDials == 1 || now - lastDialFailureLogNanos > DIAL_FAILURE_LOG_INTERVAL_NANOS) {
+            lastDialFailureLogNanos = now;
+            log.info("{} cannot connect ({} attempt{} so far): {}", this, failedDials, failedDials == 1 ? "" : "s",
+                    Tls.reason(cause));
+        } else {
+            Failures.log(log, this, cause);
+        }
     }
 
     /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
@@ -180,6 +199,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         everReady = true;
         state = State.CONNECTED;
         disconnectAnnounced = false;
+        failedDials = 0;
         if (dialer != null) {
             dialer.connected();
         }
