@@ -25,14 +25,16 @@ import org.slf4j.LoggerFactory;
  * accepted one ends with its link.
  *
  * <pre>
- *             link ready (TCP, then TLS if configured)   link lost / stuck / bad frame
- * CONNECTING ─────────▶ CONNECTED ──────────────────────────────────▶ DISCONNECTED
- *   │    ▲                 │                                              │
- *   │    └──────────── reconnect-period elapsed (clients only) ───────────┘
- *   └── dial failed ──▶ DISCONNECTED        (accepted connections: link lost ──▶ CLOSED)
- *                          │ write-chan closed: flush, then shut down output (FIN)
- *                          ▼
- *                       CLOSING ── peer closed ──▶ CLOSED   (also from any state on shutdown)
+ *              link ready                      link lost / stuck / bad frame
+ * CONNECTING ──(TCP, then TLS)──▶ CONNECTED ─────────────────────────────────▶ DISCONNECTED
+ *   │    ▲                           │                                              │
+ *   │    └───────────────── reconnect-period elapsed (clients only) ───────────────┘
+ *   └── dial failed ──▶ DISCONNECTED │
+ *                                    │ write-chan closed: flush, then shut down output (FIN)
+ *                                    ▼
+ *                                 CLOSING ── peer closed ──▶ CLOSED
+ *
+ * accepted connections: link lost ──▶ CLOSED;   any state: shutdown ──▶ CLOSED
  * </pre>
  *
  * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
