@@ -97,6 +97,13 @@ public final class Acceptor implements Reactor.Member {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel listening) {
+                        // on the loop, at registration, so before the bind: no accept can see it unset
+                        server = listening;
+                    }
+                })
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel child) {
@@ -110,9 +117,8 @@ public final class Acceptor implements Reactor.Member {
             }
             throw failOnBind(at, bound.cause());
         }
-        server = bound.channel();
         reactor.execute(this::startOnLoop);
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return ((InetSocketAddress) bound.channel().localAddress()).getPort();
     }
 
     private void startOnLoop() {

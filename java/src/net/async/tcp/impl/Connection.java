@@ -175,7 +175,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (failedDials == 1 || now - lastDialFailureLogNanos > DIAL_FAILURE_LOG_INTERVAL_NANOS) {
             lastDialFailureLogNanos = now;
             log.info("{} cannot connect ({} attempt{} so far): {}", this, failedDials, failedDials == 1 ? "" : "s",
-                    Tls.reason(cause));
+                    Failures.reason(cause));
         } else {
             Failures.log(log, this, cause);
         }
@@ -349,9 +349,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             } else {
                 // a client retrying against the same bad certificate says so once per loss, not per attempt
                 if (!disconnectAnnounced) {
-                    log.warn("{} TLS handshake failed: {}", Connection.this, Tls.reason(handshake.cause()));
+                    log.warn("{} TLS handshake failed: {}", Connection.this, Failures.reason(handshake.cause()));
                 } else {
-                    log.debug("{} TLS handshake failed again: {}", Connection.this, Tls.reason(handshake.cause()));
+                    log.debug("{} TLS handshake failed again: {}", Connection.this, Failures.reason(handshake.cause()));
                 }
                 ctx.close();
             }

@@ -25,15 +25,16 @@ final class Failures {
         } else if (cause instanceof IOException) {
             log.debug("{} connection lost: {}", connection, cause.getMessage());
         } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
-            log.debug("{} TLS failure: {}", connection, rootMessage(cause));
+            log.debug("{} TLS failure: {}", connection, reason(cause));
         } else if (cause instanceof DecoderException) {
-            log.warn("{} bad frame from peer, dropping the connection: {}", connection, rootMessage(cause));
+            log.warn("{} bad frame from peer, dropping the connection: {}", connection, reason(cause));
         } else {
             log.warn("{} unexpected failure, dropping the connection", connection, cause);
         }
     }
 
-    private static String rootMessage(Throwable cause) {
+    /** The innermost cause, as {@code SimpleName: message}, without the wrapping layers. */
+    static String reason(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null) {
             root = root.getCause();

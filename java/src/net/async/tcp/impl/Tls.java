@@ -42,13 +42,4 @@ final class Tls {
             return null;
         }
     }
-
-    /** The innermost message: why the handshake failed, without the wrapping layers. */
-    static String reason(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
 }
