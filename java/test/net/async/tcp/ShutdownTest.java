@@ -60,6 +60,11 @@ class ShutdownTest {
             try (EventLoop clientLoop = Tcp.eventLoop()) {
                 client = Sockets.connect(clientLoop, server.port());
                 ClientSocket accepted = Sockets.nextAccepted(server);
+                // the server hearing from the client proves the client's link is up (its read-chan
+                // holds :connected) without anybody taking from that read-chan
+                Chan.put(client.writeChan(), bytes("up"));
+                assertEquals(CONNECTED, Chan.take(accepted.readChan()));
+                assertEquals("up", Chan.take(accepted.readChan()));
                 for (String s : List.of("a", "b", "c")) {
                     Chan.put(accepted.writeChan(), bytes(s));
                 }
