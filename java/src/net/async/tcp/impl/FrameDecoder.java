@@ -2,11 +2,12 @@
 package net.async.tcp.impl;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import java.nio.ByteOrder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
 
 /**
  * Splits the byte stream into frames and hands each payload on as a {@code byte[]}; heartbeats
@@ -28,49 +29,51 @@ import java.nio.ByteOrder;
  * <h2>Threading</h2>
  * One instance per channel, on its event loop.
  */
-final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+final class FrameDecoder extends ByteToMessageDecoder {
     static final int HEADER_BYTES = 4;
 
+    private final int maxFrameSize;
     private boolean corrupt;
 
     FrameDecoder(int maxFrameSize) {
-        super(ByteOrder.BIG_ENDIAN, withHeader(maxFrameSize), 0, HEADER_BYTES, 0, HEADER_BYTES, true);
-    }
-
-    private static int withHeader(int maxFrameSize) {
-        return maxFrameSize > Integer.MAX_VALUE - HEADER_BYTES ? Integer.MAX_VALUE : maxFrameSize + HEADER_BYTES;
-    }
-
-    /** Signed, like the original's {@code ByteBuffer.getInt}: top bit set is negative, not 2 GiB and more. */
-    @Override
-    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
-        return buf.getInt(offset); // big-endian, as the constructor says
+        this.maxFrameSize = maxFrameSize;
     }
 
     @Override
-    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (corrupt) {
             in.skipBytes(in.readableBytes());
-            return null;
+            return;
         }
-        ByteBuf frame;
-        try {
-            frame = (ByteBuf) super.decode(ctx, in);
-        } catch (DecoderException badLength) {
-            // what follows a bad length is not to be trusted, even whole frames already read:
-            // without this, closing the channel decodes the rest of the buffer and delivers it
-            corrupt = true;
-            in.skipBytes(in.readableBytes());
-            throw badLength;
+        if (in.readableBytes() < HEADER_BYTES) {
+            return;
         }
-        if (frame == null) {
-            return null;
+        // signed, like the original's ByteBuffer.getInt: top bit set is negative, not 2 GiB and more
+        int length = in.getInt(in.readerIndex());
+        if (length < 0) {
+            throw corrupt(new CorruptedFrameException("negative frame length: " + length), in);
         }
-        try {
-            // the one copy per frame: the user owns the array, the buffer goes back to the pool
-            return frame.isReadable() ? ByteBufUtil.getBytes(frame) : null;
-        } finally {
-            frame.release();
+        if (length > maxFrameSize) {
+            throw corrupt(new TooLongFrameException(
+                    "frame length " + length + " exceeds max-frame-size " + maxFrameSize), in);
         }
+        if (in.readableBytes() - HEADER_BYTES < length) {
+            return;
+        }
+        in.skipBytes(HEADER_BYTES);
+        if (length > 0) {
+            // the one copy per frame, straight from the read buffer: no slice, no reference count
+            byte[] payload = new byte[length];
+            in.readBytes(payload);
+            out.add(payload);
+        }
+    }
+
+    // what follows a bad length is not to be trusted, even whole frames already read: without
+    // this, closing the channel decodes the rest of the buffer and delivers it
+    private DecoderException corrupt(DecoderException badLength, ByteBuf in) {
+        corrupt = true;
+        in.skipBytes(in.readableBytes());
+        return badLength;
     }
 }
