@@ -360,8 +360,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (state != State.CLOSING) {
-                inbox.deliver(msg);
+                inbox.stage(msg);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            inbox.flush();
         }
 
         @Override

@@ -36,6 +36,8 @@ final class Inbox {
     private final Consumer<Object> onDropped;
     // invariant: a put! of backlog.peek() is pending exactly when the backlog is not empty
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    // values read in the current read batch, delivered together by flush()
+    private final ArrayDeque<Object> staged = new ArrayDeque<>();
     private boolean closeWhenDrained;
     private boolean chanClosed;
 
@@ -59,7 +61,29 @@ final class Inbox {
         return !backlog.isEmpty();
     }
 
+    /**
+     * Holds a value read from the socket until {@link #flush}, at the end of the read batch. A
+     * reader parked on the channel then wakes once per batch and finds the rest buffered, instead
+     * of racing the loop value by value and parking, and being woken, for nearly every one.
+     */
+    void stage(Object value) {
+        staged.add(value);
+    }
+
+    /** Delivers every staged value, in order. */
+    void flush() {
+        for (Object value; (value = staged.poll()) != null; ) {
+            offerOrBacklog(value);
+        }
+    }
+
+    /** Delivers a value after everything staged before it. */
     void deliver(Object value) {
+        flush();
+        offerOrBacklog(value);
+    }
+
+    private void offerOrBacklog(Object value) {
         if (chanClosed || closeWhenDrained) {
             onDropped.accept(value);
             return;
@@ -76,6 +100,7 @@ final class Inbox {
 
     /** Closes the channel once everything delivered so far has been taken. */
     void closeWhenDrained() {
+        flush();
         closeWhenDrained = true;
         if (backlog.isEmpty()) {
             Chans.close(chan);

@@ -59,6 +59,43 @@ class InboxTest {
     }
 
     @Test
+    void stagedValuesWaitForTheFlushAndKeepTheirPlaceBeforeLaterEvents() {
+        Object chan = Chan.chan(8);
+        Inbox inbox = inboxOn(chan);
+        inbox.stage("a");
+        inbox.stage("b");
+        assertNull(Chan.poll(chan), "nothing reaches the channel before the read batch ends");
+        inbox.flush();
+        inbox.stage("c");
+        inbox.deliver("event"); // an event after a staged value flushes it first
+        inbox.stage("d");
+        inbox.closeWhenDrained(); // and so does closing
+        for (String expected : List.of("a", "b", "c", "event", "d")) {
+            assertEquals(expected, Chan.take(chan));
+        }
+        assertNull(Chan.take(chan), "closed once drained");
+        assertEquals(List.of(), valve);
+    }
+
+    @Test
+    void aFlushThatOverflowsTheChannelBacklogsTheRestInOrder() {
+        Object chan = Chan.chan(1);
+        Inbox inbox = inboxOn(chan);
+        for (int i = 1; i <= 3; i++) {
+            inbox.stage(i);
+        }
+        inbox.flush();
+        assertEquals(List.of(false), valve);
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(i, Chan.take(chan));
+            if (i < 3) {
+                loop.runNext();
+            }
+        }
+        assertEquals(List.of(false, true), valve);
+    }
+
+    @Test
     void closeWhenDrainedClosesTheChannelOnlyAfterTheBacklogIsTaken() {
         Object chan = Chan.chan(1);
         Inbox inbox = inboxOn(chan);
