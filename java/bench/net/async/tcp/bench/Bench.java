@@ -27,9 +27,9 @@ import org.HdrHistogram.Histogram;
  * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs.
  *
  * <pre>
- *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty
+ *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
- *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client
+ *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
  *  connections         10,000 × one echo, one loop      net.async server vs raw-Netty server
  *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
  * </pre>
@@ -81,7 +81,7 @@ public final class Bench {
         }
         progress("core.async handoff 128 B: unbuffered %,.0f msg/s, chan 1024 %,.0f msg/s", handoffUnbuffered, handoff1024);
 
-        double[][] best = new double[3][SIZES.length]; // raw Netty, chan 1024, unbuffered
+        double[][] best = new double[4][SIZES.length]; // raw Netty, chan 1024, unbuffered, JeroMQ
         for (int round = 0; round < ROUNDS; round++) {
             for (int s = 0; s < SIZES.length; s++) {
                 int size = SIZES[s];
@@ -89,8 +89,9 @@ public final class Bench {
                 best[0][s] = Math.max(best[0][s], NettyOneWay.run(size, count, RUN_NANOS));
                 best[1][s] = Math.max(best[1][s], AsyncOneWay.run(size, 1024, count, RUN_NANOS));
                 best[2][s] = Math.max(best[2][s], AsyncOneWay.run(size, 0, count, RUN_NANOS));
-                progress("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f msg/s",
-                        label(size), round + 1, ROUNDS, best[0][s], best[1][s], best[2][s]);
+                best[3][s] = Math.max(best[3][s], JeroMq.oneWay(size, count, RUN_NANOS));
+                progress("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f, JeroMQ %,.0f msg/s",
+                        label(size), round + 1, ROUNDS, best[0][s], best[1][s], best[2][s], best[3][s]);
             }
         }
         oneWayRows(best, handoffUnbuffered, handoff1024);
@@ -113,6 +114,7 @@ public final class Bench {
         report.add("core.async handoff 128 B, (chan 1024)", handoff1024, "msg/s",
                 "handoff 128 B, unbuffered (chan)", handoffUnbuffered, "");
         String[] targets1024 = {"", ">= 0.65", ">= 0.65", ">= 0.6"};
+        String[] targetsJeroMq = {"", "", "> 1", "> 1"}; // "ahead of JeroMQ"
         for (int s = 0; s < SIZES.length; s++) {
             String size = label(SIZES[s]);
             double mb = SIZES[s] / 1e6;
@@ -121,6 +123,8 @@ public final class Bench {
             report.add("one-way " + size + ", chan 1024", best[1][s] * mb, "MB/s", "raw Netty " + size,
                     best[0][s] * mb, "");
             report.add("one-way " + size + ", unbuffered", best[2][s], "msg/s", "raw Netty " + size, best[0][s], "");
+            report.add("one-way " + size + ", chan 1024", best[1][s], "msg/s", "JeroMQ PUSH/PULL " + size, best[3][s],
+                    targetsJeroMq[s]);
         }
         report.add("one-way 128 B, unbuffered", best[2][1], "msg/s", "core.async handoff, unbuffered",
                 handoffUnbuffered, ">= 0.8");
@@ -131,7 +135,7 @@ public final class Bench {
     private void chart(Path out, double[][] best) throws Exception {
         List<Integer> sizes = new ArrayList<>();
         Map<String, List<Double>> series = new LinkedHashMap<>();
-        String[] names = {"raw Netty", "net.async, chan 1024", "net.async, unbuffered"};
+        String[] names = {"raw Netty", "net.async, chan 1024", "net.async, unbuffered", "JeroMQ PUSH/PULL"};
         for (int i = 0; i < names.length; i++) {
             List<Double> mbs = new ArrayList<>();
             for (int s = 0; s < SIZES.length; s++) {
@@ -151,20 +155,24 @@ public final class Bench {
         Histogram netty;
         Histogram async;
         Histogram both;
+        Histogram jeroMq;
         try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
              Latency.Client nettyClient = Latency.nettyClient(server.port(), 128);
              Latency.Client asyncClient = Latency.asyncClient(server.port(), 128);
              Latency.Client bothEnds = Latency.asyncBothEnds(128);
-             Watchdog watchdog = Watchdog.after(max, nettyClient, asyncClient, bothEnds)) {
-            Histogram[] h = Latency.measure(List.of(nettyClient, asyncClient, bothEnds), LATENCY_WARMUP,
+             Latency.Client jeroMqClient = JeroMq.latencyClient(128);
+             Watchdog watchdog = Watchdog.after(max, nettyClient, asyncClient, bothEnds, jeroMqClient)) {
+            Histogram[] h = Latency.measure(List.of(nettyClient, asyncClient, bothEnds, jeroMqClient), LATENCY_WARMUP,
                     LATENCY_COUNT, max);
             netty = h[0];
             async = h[1];
             both = h[2];
+            jeroMq = h[3];
         }
-        progress("request-reply p50: raw Netty %.1f us, net.async client %.1f us, net.async both ends %.1f us (n=%d)",
-                netty.getValueAtPercentile(50) / 1e3, async.getValueAtPercentile(50) / 1e3,
-                both.getValueAtPercentile(50) / 1e3, async.getTotalCount());
+        progress("request-reply p50: raw Netty %.1f us, net.async client %.1f us, net.async both ends %.1f us, "
+                        + "JeroMQ %.1f us (n=%d)", netty.getValueAtPercentile(50) / 1e3,
+                async.getValueAtPercentile(50) / 1e3, both.getValueAtPercentile(50) / 1e3,
+                jeroMq.getValueAtPercentile(50) / 1e3, async.getTotalCount());
         String[] targets = {"<= 1.3", "", ""};
         double[] percentiles = {50, 99, 99.9};
         for (int i = 0; i < percentiles.length; i++) {
@@ -174,6 +182,8 @@ public final class Bench {
                     netty.getValueAtPercentile(p) / 1e3, i == 2 ? "< 1000 us" : targets[i]);
             report.add(name + ", both ends", both.getValueAtPercentile(p) / 1e3, "us", "raw-Netty blocking client",
                     netty.getValueAtPercentile(p) / 1e3, "");
+            report.add(name + ", both ends", both.getValueAtPercentile(p) / 1e3, "us", "JeroMQ REQ/REP",
+                    jeroMq.getValueAtPercentile(p) / 1e3, "");
         }
     }
 

@@ -40,6 +40,7 @@ final class Report {
             return switch (parts[0]) {
                 case ">=" -> x >= bound;
                 case "<=" -> x <= bound;
+                case ">" -> x > bound;
                 case "<" -> x < bound;
                 default -> throw new IllegalArgumentException(target);
             };

@@ -12,8 +12,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * The PNG of one-way throughput by message size: raw Netty against net.async with 1024-slot and
- * with unbuffered channels, MB/s against bytes per message, both axes logarithmic.
+ * The PNG of one-way throughput by message size: raw Netty and JeroMQ against net.async with
+ * 1024-slot and with unbuffered channels, MB/s against bytes per message, both axes logarithmic.
  *
  * <h3>Threading</h3>
  * Stateless; needs {@code java.awt.headless=true} on a machine without a display.
