@@ -360,7 +360,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (state != State.CLOSING) {
-                inbox.stage(msg);
+                inbox.stage((byte[]) msg);
             }
         }
 

@@ -10,12 +10,20 @@ import java.util.function.Consumer;
  * blocking: {@code offer!} first, and only when that fails a single pending {@code put!}.
  *
  * <pre>
+ *   stage(frame) … flush() at the end of a read batch, or once 16 KiB are staged
+ *        │ each, in order
+ *        ▼
  *   deliver(v) ──offer! ok──▶ done
  *        │ fails
  *        ▼
  *   backlog [v1 v2 …] ── put!(v1) ──callback──▶ hop to loop, next ── empty ──▶ valve open
  *        └── first value backlogged ──▶ valve closed (auto-read off)
  * </pre>
+ *
+ * Frames read together are offered back to back, up to 16 KiB at a time, so a reader that is
+ * parked on the channel finds the rest buffered when it wakes, rather than racing the decoder
+ * frame by frame and parking again after each one. The bound keeps what a full channel can cost
+ * to 16 KiB more per connection: the valve closes at the flush, and Netty stops reading.
  *
  * At most one put is pending per channel, which keeps the order and stays far below
  * core.async's limit of 1024 pending puts. While values wait, the {@link Valve} is closed, so the
@@ -30,6 +38,10 @@ final class Inbox {
         void setOpen(boolean open);
     }
 
+    // small enough that a batch seldom overflows a 1024-slot channel and the reader starts on it while
+    // the loop decodes the next; bounds what staging adds to a connection whose channel is full
+    private static final int MAX_STAGED_BYTES = 16 * 1024;
+
     private final Object chan;
     private final Executor loop;
     private final Valve valve;
@@ -38,6 +50,7 @@ final class Inbox {
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     // values read in the current read batch, delivered together by flush()
     private final ArrayDeque<Object> staged = new ArrayDeque<>();
+    private int stagedBytes;
     private boolean closeWhenDrained;
     private boolean chanClosed;
 
@@ -61,17 +74,18 @@ final class Inbox {
         return !backlog.isEmpty();
     }
 
-    /**
-     * Holds a value read from the socket until {@link #flush}, at the end of the read batch. A
-     * reader parked on the channel then wakes once per batch and finds the rest buffered, instead
-     * of racing the loop value by value and parking, and being woken, for nearly every one.
-     */
-    void stage(Object value) {
-        staged.add(value);
+    /** Holds a payload read from the socket until {@link #flush}: the end of its read batch, or 16 KiB staged. */
+    void stage(byte[] payload) {
+        staged.add(payload);
+        stagedBytes += payload.length;
+        if (stagedBytes >= MAX_STAGED_BYTES) {
+            flush();
+        }
     }
 
     /** Delivers every staged value, in order. */
     void flush() {
+        stagedBytes = 0;
         for (Object value; (value = staged.poll()) != null; ) {
             offerOrBacklog(value);
         }

@@ -62,16 +62,16 @@ class InboxTest {
     void stagedValuesWaitForTheFlushAndKeepTheirPlaceBeforeLaterEvents() {
         Object chan = Chan.chan(8);
         Inbox inbox = inboxOn(chan);
-        inbox.stage("a");
-        inbox.stage("b");
+        inbox.stage(Chan.bytes("a"));
+        inbox.stage(Chan.bytes("b"));
         assertNull(Chan.poll(chan), "nothing reaches the channel before the read batch ends");
         inbox.flush();
-        inbox.stage("c");
+        inbox.stage(Chan.bytes("c"));
         inbox.deliver("event"); // an event after a staged value flushes it first
-        inbox.stage("d");
+        inbox.stage(Chan.bytes("d"));
         inbox.closeWhenDrained(); // and so does closing
         for (String expected : List.of("a", "b", "c", "event", "d")) {
-            assertEquals(expected, Chan.take(chan));
+            assertEquals(expected, Chan.take(chan)); // take reads byte[] as UTF-8
         }
         assertNull(Chan.take(chan), "closed once drained");
         assertEquals(List.of(), valve);
@@ -82,17 +82,31 @@ class InboxTest {
         Object chan = Chan.chan(1);
         Inbox inbox = inboxOn(chan);
         for (int i = 1; i <= 3; i++) {
-            inbox.stage(i);
+            inbox.stage(Chan.bytes("m" + i));
         }
         inbox.flush();
         assertEquals(List.of(false), valve);
         for (int i = 1; i <= 3; i++) {
-            assertEquals(i, Chan.take(chan));
+            assertEquals("m" + i, Chan.take(chan)); // take reads byte[] as UTF-8
             if (i < 3) {
                 loop.runNext();
             }
         }
         assertEquals(List.of(false, true), valve);
+    }
+
+    @Test
+    void stagingFlushesByItselfOnce16KiBAreHeldSoThatAFullChannelStopsTheReadsEarly() {
+        Object chan = Chan.chan(1);
+        Inbox inbox = inboxOn(chan);
+        for (int i = 0; i < 15; i++) {
+            inbox.stage(new byte[1024]);
+        }
+        assertNull(Chan.poll(chan), "under 16 KiB staged: still waiting for the end of the read batch");
+        assertEquals(List.of(), valve);
+        inbox.stage(new byte[1024]);
+        assertEquals(List.of(false), valve, "the 16th KiB flushes, the channel is full, the valve closes");
+        assertTrue(inbox.isBackedUp());
     }
 
     @Test
