@@ -73,6 +73,12 @@ public final class Bench {
             AsyncOneWay.run(128, 1024, Long.MAX_VALUE, RUN_NANOS / 2);
             AsyncOneWay.run(128, 0, Long.MAX_VALUE, RUN_NANOS / 2);
         }
+        // every size once on every side, so that no first round pays for compiling its paths
+        for (int size : SIZES) {
+            NettyOneWay.run(size, Long.MAX_VALUE, RUN_NANOS / 4);
+            AsyncOneWay.run(size, 1024, Long.MAX_VALUE, RUN_NANOS / 4);
+            JeroMq.oneWay(size, Long.MAX_VALUE, RUN_NANOS / 4);
+        }
         double handoffUnbuffered = 0;
         double handoff1024 = 0;
         for (int round = 0; round < ROUNDS; round++) {
