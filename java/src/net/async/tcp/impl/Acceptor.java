@@ -48,10 +48,11 @@ public final class Acceptor implements Reactor.Member {
     private final int maxConnections;
     private final Inbox accepted;
     private final AtomicLong rejected = new AtomicLong();
+    // under a flood, one line a second is enough
+    private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private Channel server;
     private ScheduledFuture<?> closedCheck;
     private int live;
-    private long lastRejectionLogNanos;
 
     /**
      * An acceptor, not yet bound; call {@link #bind}.
@@ -168,10 +169,7 @@ public final class Acceptor implements Reactor.Member {
     private void rejectOnLoop(Channel child) {
         rejected.incrementAndGet();
         child.close();
-        long now = System.nanoTime();
-        // under a flood, one line a second is enough
-        if (now - lastRejectionLogNanos > TimeUnit.SECONDS.toNanos(1)) {
-            lastRejectionLogNanos = now;
+        if (rejectionLog.allow()) {
             log.warn("[acceptor {}] max-connections {} reached: closing {} ({} rejected so far)",
                     server.localAddress(), maxConnections, child.remoteAddress(), rejected.get());
         }

@@ -48,7 +48,6 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private enum State { CONNECTING, CONNECTED, DISCONNECTED, CLOSING, CLOSED }
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    private static final long DIAL_FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Reactor reactor;
     private final EventLoop loop;
@@ -58,12 +57,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final Dialer dialer; // null for accepted connections
     private final Consumer<Connection> onFirstReady; // accepted: announce on accept-chan
     private final String name;
+    // a server that stays away: the first failed dial after a loss at INFO, then one a minute
+    private final LogThrottle dialFailureLog = new LogThrottle(1, TimeUnit.MINUTES);
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean everReady;
     private boolean disconnectAnnounced;
     private int failedDials;
-    private long lastDialFailureLogNanos;
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
@@ -171,9 +171,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     private void logFailedDial(Throwable cause) {
         failedDials++;
-        long now = System.nanoTime();
-        if (failedDials == 1 || now - lastDialFailureLogNanos > DIAL_FAILURE_LOG_INTERVAL_NANOS) {
-            lastDialFailureLogNanos = now;
+        if (dialFailureLog.allow()) {
             log.info("{} cannot connect ({} attempt{} so far): {}", this, failedDials, failedDials == 1 ? "" : "s",
                     Failures.reason(cause));
         } else {
@@ -202,6 +200,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         state = State.CONNECTED;
         disconnectAnnounced = false;
         failedDials = 0;
+        dialFailureLog.reset();
         if (dialer != null) {
             dialer.connected();
         }
