@@ -8,6 +8,8 @@
    4. Channels stay valid whatever the network does.
    5. No exceptions for network events: :connected, :disconnected and :closed arrive on read-chan.
 
+   With :session true at both ends, no message is lost or duplicated across reconnects.
+
    A thin door to the Java core, net.async.tcp.Tcp; defaults live there."
   (:require [clojure.core.async])
   (:import [java.util.function Supplier]
@@ -46,7 +48,8 @@
 
 (defn- connect-options ^ConnectOptions [opts]
   (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
-                heartbeat-period heartbeat-timeout max-frame-size ssl-context]} opts
+                heartbeat-period heartbeat-timeout max-frame-size ssl-context session session-expiry
+                session-buffer]} opts
         b (ConnectOptions/builder)]
     (cond-> b
       read-chan            (.readChan read-chan)
@@ -58,12 +61,16 @@
       ssl-context          (.sslContext ssl-context)
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
       heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
-      max-frame-size    (.maxFrameSize (int max-frame-size)))
+      max-frame-size    (.maxFrameSize (int max-frame-size))
+      session           (.session (boolean session))
+      session-expiry    (.sessionExpiryMillis (long session-expiry))
+      session-buffer    (.sessionBufferBytes (int session-buffer)))
     (.build b)))
 
 (defn- accept-options ^AcceptOptions [opts]
   (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size
-                ssl-context max-connections]} opts
+                ssl-context max-connections session session-expiry session-buffer max-detached-sessions
+                max-detached-bytes]} opts
         b (AcceptOptions/builder)]
     (cond-> b
       accept-chan       (.acceptChan accept-chan)
@@ -73,7 +80,12 @@
       write-chan-fn     (.writeChanFactory (chan-factory write-chan-fn))
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
       heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
-      max-frame-size    (.maxFrameSize (int max-frame-size)))
+      max-frame-size    (.maxFrameSize (int max-frame-size))
+      session           (.session (boolean session))
+      session-expiry    (.sessionExpiryMillis (long session-expiry))
+      session-buffer    (.sessionBufferBytes (int session-buffer))
+      max-detached-sessions (.maxDetachedSessions (int max-detached-sessions))
+      max-detached-bytes    (.maxDetachedBytes (long max-detached-bytes)))
     (.build b)))
 
 (defn connect
@@ -81,7 +93,7 @@
    closed or the event loop shuts down. Returns at once; the server need not exist yet.
 
      (connect <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:read-chan <chan> :write-chan <chan>}
-     (<!! read-chan)  → :connected | <byte[]> | :disconnected | :closed
+     (<!! read-chan)  → :connected | <byte[]> | :disconnected | :session-lost | :closed
      (>!! write-chan <byte[]>)
      (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
 
@@ -97,7 +109,15 @@
      :heartbeat-timeout    ms without a read before the connection is stuck, default (* 4 heartbeat-period)
      :max-frame-size       longest payload in bytes, either way, default 16 MiB
      :ssl-context          io.netty.handler.ssl.SslContext (forClient) for TLS; the server's
-                           certificate must name :host. Default: plain TCP"
+                           certificate must name :host. Default: plain TCP
+     :session              true: every message arrives exactly once, in order, across reconnects;
+                           the server must have it on too. :session-lost when the server no
+                           longer holds the session (then unacknowledged messages are sent again
+                           on a new one). Default false
+     :session-expiry       ms a close! waits, across reconnects, for the server to acknowledge
+                           every message, default 120000
+     :session-buffer       bytes of unacknowledged messages kept before writers wait (each counts
+                           its length + 32), default 4 MiB"
   [event-loop {:keys [host port]} & {:as opts}]
   (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts))))
 
@@ -105,7 +125,8 @@
   "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted
    connection arrives on accept-chan; closing accept-chan stops accepting and frees the port.
 
-     (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:accept-chan <chan> :port <int> :rejected <IDeref>}
+     (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts)
+       → {:accept-chan <chan> :port <int> :rejected <IDeref> :evicted <IDeref>}
      (<!! accept-chan) → {:read-chan <chan> :write-chan <chan>}
      (close! accept-chan)
 
@@ -122,9 +143,20 @@
      :ssl-context        io.netty.handler.ssl.SslContext (forServer) for TLS; with client auth the
                          client's certificate principal arrives as :peer-principal. Default: plain TCP
      :max-connections    accepted connections alive at once; beyond it new ones are closed at
-                         once and counted in @(:rejected accept-socket). Default: unlimited"
+                         once and counted in @(:rejected accept-socket). Default: unlimited
+     :session            true: sessions (the clients must have it on too). An accepted socket
+                         then outlives its links: :disconnected when its client is away,
+                         :connected when it is back; :closed when the client closes, the session
+                         expires or is evicted. Default false
+     :session-expiry     ms a session whose client is away is kept, default 120000
+     :session-buffer     bytes of unacknowledged messages kept per connection before writers
+                         wait (each counts its length + 32), default 4 MiB
+     :max-detached-sessions  sessions whose client is away kept at once; beyond it the oldest
+                         is evicted and counted in @(:evicted accept-socket), default 10000
+     :max-detached-bytes bytes those sessions may hold together, the same way, default 256 MiB"
   [event-loop {:keys [host port]} & {:as opts}]
   (let [^AcceptSocket socket (Tcp/accept (loop-of event-loop) host (int port) (accept-options opts))]
     {:accept-chan (.acceptChan socket)
      :port        (.port socket)
-     :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))}))
+     :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))
+     :evicted     (reify clojure.lang.IDeref (deref [_] (.evictedSessions socket)))}))

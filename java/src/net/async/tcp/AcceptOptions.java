@@ -3,8 +3,10 @@ package net.async.tcp;
 
 import java.util.function.Supplier;
 import io.netty.handler.ssl.SslContext;
+import net.async.tcp.impl.Acceptor.DetachedLimits;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.Checks;
+import net.async.tcp.impl.SessionSettings;
 import net.async.tcp.impl.Settings;
 
 /**
@@ -28,6 +30,7 @@ public final class AcceptOptions {
     private final Supplier<Object> readChanFactory;
     private final Supplier<Object> writeChanFactory;
     private final int maxConnections;
+    private final DetachedLimits detachedLimits;
     private final Settings settings;
 
     private AcceptOptions(Builder b) {
@@ -36,7 +39,11 @@ public final class AcceptOptions {
         this.writeChanFactory = b.writeChanFactory != null ? b.writeChanFactory : UNBUFFERED;
         this.maxConnections = (int) Checks.positive(b.maxConnections != null ? b.maxConnections : Integer.MAX_VALUE,
                 "max-connections");
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
+        this.detachedLimits = new DetachedLimits(
+                b.maxDetachedSessions != null ? b.maxDetachedSessions : DetachedLimits.DEFAULT_SESSIONS,
+                b.maxDetachedBytes != null ? b.maxDetachedBytes : DetachedLimits.DEFAULT_BYTES);
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
+                SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
 
     /** {@return the options with every value at its default} */
@@ -90,6 +97,35 @@ public final class AcceptOptions {
         return settings.tls();
     }
 
+    /** {@return the detached sessions kept before the oldest is evicted, in session mode} */
+    public int maxDetachedSessions() {
+        return detachedLimits.sessions();
+    }
+
+    /** {@return the bytes detached sessions may hold together before the oldest is evicted, in session mode} */
+    public long maxDetachedBytes() {
+        return detachedLimits.bytes();
+    }
+
+    DetachedLimits detachedLimits() {
+        return detachedLimits;
+    }
+
+    /** {@return whether session mode is on: no message lost or duplicated across reconnects} */
+    public boolean session() {
+        return settings.session() != null;
+    }
+
+    /** {@return the milliseconds a detached session is kept, and a close waits for the peer's acknowledgement} */
+    public long sessionExpiryMillis() {
+        return settings.session() != null ? settings.session().expiryMillis() : SessionSettings.DEFAULT_EXPIRY_MILLIS;
+    }
+
+    /** {@return the bytes of sent but unacknowledged messages kept before writers wait, in session mode} */
+    public int sessionBufferBytes() {
+        return settings.session() != null ? settings.session().bufferBytes() : SessionSettings.DEFAULT_BUFFER_BYTES;
+    }
+
     Settings settings() {
         return settings;
     }
@@ -103,7 +139,12 @@ public final class AcceptOptions {
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
         private SslContext sslContext;
+        private Boolean session;
+        private Long sessionExpiryMillis;
+        private Integer sessionBufferBytes;
         private Integer maxConnections;
+        private Integer maxDetachedSessions;
+        private Long maxDetachedBytes;
 
         private Builder() {
         }
@@ -193,6 +234,68 @@ public final class AcceptOptions {
          */
         public Builder maxConnections(int count) {
             this.maxConnections = count;
+            return this;
+        }
+
+        /**
+         * Session mode: while a session lives, every message arrives exactly once and in order,
+         * across any number of lost links and reconnects. The client must have it on too; default off
+         * (the wire and every behaviour stay the original's).
+         *
+         * @param on whether session mode is on
+         * @return this builder
+         */
+        public Builder session(boolean on) {
+            this.session = on;
+            return this;
+        }
+
+        /**
+         * Milliseconds a session whose client is away is kept, counted from when it lost its
+         * link, and a close waits for the client to acknowledge every message; default 120000.
+         *
+         * @param millis the expiry in milliseconds; must be &gt; 0
+         * @return this builder
+         */
+        public Builder sessionExpiryMillis(long millis) {
+            this.sessionExpiryMillis = millis;
+            return this;
+        }
+
+        /**
+         * Bytes of sent but unacknowledged messages kept per connection, in session mode; once
+         * full, the library stops taking from write-chan until the peer acknowledges. Each message
+         * counts its length plus 32 bytes. Default 4 MiB.
+         *
+         * @param bytes the buffer in bytes; must be &gt; 0
+         * @return this builder
+         */
+        public Builder sessionBufferBytes(int bytes) {
+            this.sessionBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * In session mode, how many sessions whose client is away are kept; beyond it the oldest
+         * is evicted (its read-chan gets {@code :closed}) and counted. Default 10000.
+         *
+         * @param count the bound; must be &gt; 0
+         * @return this builder
+         */
+        public Builder maxDetachedSessions(int count) {
+            this.maxDetachedSessions = count;
+            return this;
+        }
+
+        /**
+         * In session mode, how many bytes of unacknowledged messages the sessions whose client is
+         * away may hold together; beyond it the oldest is evicted and counted. Default 256 MiB.
+         *
+         * @param bytes the bound; must be &gt; 0
+         * @return this builder
+         */
+        public Builder maxDetachedBytes(long bytes) {
+            this.maxDetachedBytes = bytes;
             return this;
         }
 

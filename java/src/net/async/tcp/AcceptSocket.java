@@ -28,12 +28,14 @@ public final class AcceptSocket implements AutoCloseable {
     private final int port;
     private final Runnable stop;
     private final LongSupplier rejected;
+    private final LongSupplier evicted;
 
-    AcceptSocket(Object acceptChan, int port, Runnable stop, LongSupplier rejected) {
+    AcceptSocket(Object acceptChan, int port, Runnable stop, LongSupplier rejected, LongSupplier evicted) {
         this.acceptChan = acceptChan;
         this.port = port;
         this.stop = stop;
         this.rejected = rejected;
+        this.evicted = evicted;
     }
 
     /** {@return the core.async channel of accepted connections, as Clojure maps} */
@@ -49,6 +51,11 @@ public final class AcceptSocket implements AutoCloseable {
     /** {@return the number of connections closed at once because {@code maxConnections} were alive} */
     public long rejectedConnections() {
         return rejected.getAsLong();
+    }
+
+    /** {@return the number of detached sessions evicted because more were kept than the options allow} */
+    public long evictedSessions() {
+        return evicted.getAsLong();
     }
 
     /**

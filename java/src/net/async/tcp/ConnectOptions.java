@@ -5,6 +5,7 @@ import net.async.tcp.impl.Checks;
 import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.ReconnectPolicy;
+import net.async.tcp.impl.SessionSettings;
 import net.async.tcp.impl.Settings;
 
 /**
@@ -42,7 +43,8 @@ public final class ConnectOptions {
         this.connectTimeoutMillis = (int) Checks.positive(
                 b.connectTimeoutMillis != null ? b.connectTimeoutMillis : DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 "connect-timeout");
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext);
+        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
+                SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
 
     /** {@return the options with every value at its default} */
@@ -108,6 +110,21 @@ public final class ConnectOptions {
         return settings.tls();
     }
 
+    /** {@return whether session mode is on: no message lost or duplicated across reconnects} */
+    public boolean session() {
+        return settings.session() != null;
+    }
+
+    /** {@return the milliseconds a detached session is kept, and a close waits for the peer's acknowledgement} */
+    public long sessionExpiryMillis() {
+        return settings.session() != null ? settings.session().expiryMillis() : SessionSettings.DEFAULT_EXPIRY_MILLIS;
+    }
+
+    /** {@return the bytes of sent but unacknowledged messages kept before writers wait, in session mode} */
+    public int sessionBufferBytes() {
+        return settings.session() != null ? settings.session().bufferBytes() : SessionSettings.DEFAULT_BUFFER_BYTES;
+    }
+
     Settings settings() {
         return settings;
     }
@@ -124,6 +141,9 @@ public final class ConnectOptions {
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
         private SslContext sslContext;
+        private Boolean session;
+        private Long sessionExpiryMillis;
+        private Integer sessionBufferBytes;
 
         private Builder() {
         }
@@ -236,6 +256,45 @@ public final class ConnectOptions {
          */
         public Builder sslContext(SslContext context) {
             this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * Session mode: while a session lives, every message arrives exactly once and in order,
+         * across any number of lost links and reconnects. The server must have it on too; default off
+         * (the wire and every behaviour stay the original's).
+         *
+         * @param on whether session mode is on
+         * @return this builder
+         */
+        public Builder session(boolean on) {
+            this.session = on;
+            return this;
+        }
+
+        /**
+         * In session mode, milliseconds a close waits, across reconnects, for the server to
+         * acknowledge every message before it gives up; the server's own expiry says how long it
+         * keeps a session whose client is away. Default 120000.
+         *
+         * @param millis the wait in milliseconds; must be &gt; 0
+         * @return this builder
+         */
+        public Builder sessionExpiryMillis(long millis) {
+            this.sessionExpiryMillis = millis;
+            return this;
+        }
+
+        /**
+         * Bytes of sent but unacknowledged messages kept per connection, in session mode; once
+         * full, the library stops taking from write-chan until the peer acknowledges. Each message
+         * counts its length plus 32 bytes. Default 4 MiB.
+         *
+         * @param bytes the buffer in bytes; must be &gt; 0
+         * @return this builder
+         */
+        public Builder sessionBufferBytes(int bytes) {
+            this.sessionBufferBytes = bytes;
             return this;
         }
 

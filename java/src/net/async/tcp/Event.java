@@ -24,14 +24,23 @@ import net.async.tcp.impl.Keywords;
  * @param payload the message for {@link Kind#MESSAGE}, else {@code null}
  */
 public record Event(Kind kind, byte[] payload) {
-    /** The read-chan values of the Clojure API: {@code :connected}, {@code byte[]}, {@code :disconnected}, {@code :closed}. */
+    /**
+     * The read-chan values of the Clojure API: {@code :connected}, {@code byte[]}, {@code :disconnected},
+     * {@code :session-lost}, {@code :closed}.
+     */
     public enum Kind {
         /** A link is up: {@code :connected}. */
         CONNECTED,
         /** A payload: {@code byte[]}. */
         MESSAGE,
-        /** A client's link is down and it redials: {@code :disconnected}. */
+        /** The link is down; a client redials, an accepted session waits for its client: {@code :disconnected}. */
         DISCONNECTED,
+        /**
+         * Session mode, clients only: the session could not be resumed (the server restarted, or it
+         * expired) and a new one starts, carrying again the messages the old one had not seen
+         * acknowledged: {@code :session-lost}.
+         */
+        SESSION_LOST,
         /** The connection has ended for good: {@code :closed}, or a closed read-chan. */
         CLOSED
     }
@@ -40,6 +49,8 @@ public record Event(Kind kind, byte[] payload) {
     public static final Event CONNECTED = new Event(Kind.CONNECTED, null);
     /** The {@code :disconnected} event. */
     public static final Event DISCONNECTED = new Event(Kind.DISCONNECTED, null);
+    /** The {@code :session-lost} event. */
+    public static final Event SESSION_LOST = new Event(Kind.SESSION_LOST, null);
     /** The {@code :closed} event. */
     public static final Event CLOSED = new Event(Kind.CLOSED, null);
 
@@ -79,6 +90,9 @@ public record Event(Kind kind, byte[] payload) {
         if (value == Keywords.DISCONNECTED) {
             return DISCONNECTED;
         }
+        if (value == Keywords.SESSION_LOST) {
+            return SESSION_LOST;
+        }
         throw new IllegalArgumentException("not a read-chan value: " + value);
     }
 
@@ -87,6 +101,7 @@ public record Event(Kind kind, byte[] payload) {
         return switch (kind) {
             case CONNECTED -> Keywords.CONNECTED;
             case DISCONNECTED -> Keywords.DISCONNECTED;
+            case SESSION_LOST -> Keywords.SESSION_LOST;
             case CLOSED -> Keywords.CLOSED;
             case MESSAGE -> null;
         };

@@ -116,9 +116,10 @@ public final class Tcp {
         Checks.port(port);
         InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
-                options.writeChanFactory(), options.settings(), options.maxConnections());
+                options.writeChanFactory(), options.settings(), options.maxConnections(), options.detachedLimits());
         int bound = acceptor.bind(at);
-        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close, acceptor::rejectedCount);
+        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close, acceptor::rejectedCount,
+                acceptor::evictedCount);
     }
 
     /**

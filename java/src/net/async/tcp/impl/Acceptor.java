@@ -47,6 +47,7 @@ public final class Acceptor implements Reactor.Member {
     private final Supplier<Object> writeChanFactory;
     private final int maxConnections;
     private final Inbox accepted;
+    private final SessionTable sessions; // null without session mode
     private final AtomicLong rejected = new AtomicLong();
     // under a flood, one line a second is enough
     private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
@@ -63,15 +64,45 @@ public final class Acceptor implements Reactor.Member {
      * @param writeChanFactory makes each accepted connection's write-chan, on the loop
      * @param settings         what every accepted connection is configured with
      * @param maxConnections   accepted connections alive at once; more are closed at once and counted
+     * @param limits           the bounds of the detached sessions kept, used in session mode only
      */
     public Acceptor(Reactor reactor, Object acceptChan, Supplier<Object> readChanFactory,
-                    Supplier<Object> writeChanFactory, Settings settings, int maxConnections) {
+                    Supplier<Object> writeChanFactory, Settings settings, int maxConnections,
+                    DetachedLimits limits) {
         this.reactor = reactor;
         this.settings = settings;
         this.readChanFactory = readChanFactory;
         this.writeChanFactory = writeChanFactory;
         this.maxConnections = maxConnections;
         this.accepted = new Inbox(acceptChan, reactor.loop(), this::setAccepting, Acceptor::closeUnclaimed);
+        this.sessions = settings.session() == null ? null
+                : new SessionTable(reactor.loop(), this::openSessionOnLoop, limits.sessions(), limits.bytes());
+    }
+
+    /**
+     * How many detached sessions an acceptor keeps, and how many bytes their outboxes may hold,
+     * before it evicts the oldest.
+     *
+     * @param sessions detached sessions kept; must be &gt; 0
+     * @param bytes    bytes their outboxes may hold together; must be &gt; 0
+     */
+    public record DetachedLimits(int sessions, long bytes) {
+        /** Detached sessions kept unless configured. */
+        public static final int DEFAULT_SESSIONS = 10_000;
+        /** Bytes detached sessions may hold unless configured: 256 MiB. */
+        public static final long DEFAULT_BYTES = 256L * 1024 * 1024;
+
+        /**
+         * Validates the values.
+         *
+         * @param sessions detached sessions kept; must be &gt; 0
+         * @param bytes    bytes their outboxes may hold together; must be &gt; 0
+         * @throws IllegalArgumentException naming the value at fault
+         */
+        public DetachedLimits {
+            Checks.positive(sessions, "max-detached-sessions");
+            Checks.positive(bytes, "max-detached-bytes");
+        }
     }
 
     /** {@return accept-chan} */
@@ -144,6 +175,15 @@ public final class Acceptor implements Reactor.Member {
         return rejected.get();
     }
 
+    /**
+     * Detached sessions evicted because the table of them was over its bounds; any thread.
+     *
+     * @return the count since the acceptor was made; 0 without session mode
+     */
+    public long evictedCount() {
+        return sessions == null ? 0 : sessions.evictedCount();
+    }
+
     private void acceptOnLoop(Channel child) {
         if (!server.isOpen()) {
             child.close();
@@ -155,9 +195,21 @@ public final class Acceptor implements Reactor.Member {
         }
         live++;
         child.closeFuture().addListener(f -> live--);
+        if (sessions != null) {
+            // the link belongs to no connection until its HELLO says which session it carries
+            Pipeline.installAwaitingHello(child.pipeline(), settings,
+                    settings.tls() == null ? null : settings.tls().newHandler(child.alloc()),
+                    new ServerHandshake(sessions, settings.heartbeatTimeoutMillis()));
+            return;
+        }
         Connection connection = Connection.accepted(reactor, readChanFactory.get(), writeChanFactory.get(), settings,
                 this::announceOnLoop);
         connection.initChannel(child);
+    }
+
+    private Connection openSessionOnLoop(SessionId id) {
+        return Connection.acceptedSession(reactor, readChanFactory.get(), writeChanFactory.get(), settings, sessions,
+                id, this::announceOnLoop);
     }
 
     /** The link is ready (after TLS, if any): hand the connection to the user. */
@@ -200,6 +252,9 @@ public final class Acceptor implements Reactor.Member {
         if (server.isOpen()) {
             log.debug("[acceptor {}] closed", server.localAddress());
             server.close();
+        }
+        if (sessions != null) {
+            sessions.stopOnLoop();
         }
         // ends the user's accept loops; later arrivals are closed as unclaimed
         accepted.closeWhenDrained();

@@ -26,6 +26,8 @@ final class Failures {
             log.debug("{} connection lost: {}", connection, cause.getMessage());
         } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             log.debug("{} TLS failure: {}", connection, reason(cause));
+        } else if (cause instanceof SessionMismatchException) {
+            log.warn("{} session mode mismatch, dropping the connection: {}", connection, cause.getMessage());
         } else if (cause instanceof DecoderException) {
             log.warn("{} bad frame from peer, dropping the connection: {}", connection, reason(cause));
         } else {

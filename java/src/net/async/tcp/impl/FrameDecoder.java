@@ -26,6 +26,10 @@ import java.util.List;
  * buffered; the connection closes the channel on either. From then on every byte is discarded,
  * so nothing read after a bad length ever reaches the user, not even on close.
  *
+ * <p>In session mode, a length word that is a {@link ControlFrame} header is decoded as one and
+ * handed on as such. Without session mode it fails with a {@link SessionMismatchException},
+ * which says what is wrong in words a user can act on.
+ *
  * <h2>Threading</h2>
  * One instance per channel, on its event loop.
  */
@@ -33,10 +37,16 @@ final class FrameDecoder extends ByteToMessageDecoder {
     static final int HEADER_BYTES = 4;
 
     private final int maxFrameSize;
+    private final boolean sessions;
     private boolean corrupt;
 
     FrameDecoder(int maxFrameSize) {
+        this(maxFrameSize, false);
+    }
+
+    FrameDecoder(int maxFrameSize, boolean sessions) {
         this.maxFrameSize = maxFrameSize;
+        this.sessions = sessions;
     }
 
     @Override
@@ -51,6 +61,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
         // signed, like the original's ByteBuffer.getInt: top bit set is negative, not 2 GiB and more
         int length = in.getInt(in.readerIndex());
         if (length < 0) {
+            if (ControlFrame.isHeader(length)) {
+                decodeControl(length, in, out);
+                return;
+            }
             throw corrupt(new CorruptedFrameException("negative frame length: " + length), in);
         }
         if (length > maxFrameSize) {
@@ -66,6 +80,22 @@ final class FrameDecoder extends ByteToMessageDecoder {
             byte[] payload = new byte[length];
             in.readBytes(payload);
             out.add(payload);
+        }
+    }
+
+    private void decodeControl(int header, ByteBuf in, List<Object> out) {
+        if (!sessions) {
+            throw corrupt(new SessionMismatchException(header), in);
+        }
+        int bodyLength = ControlFrame.bodyLength(header);
+        if (in.readableBytes() - HEADER_BYTES < bodyLength) {
+            return;
+        }
+        in.skipBytes(HEADER_BYTES);
+        try {
+            out.add(ControlFrame.decode(header, in.readSlice(bodyLength)));
+        } catch (CorruptedFrameException unknown) {
+            throw corrupt(unknown, in);
         }
     }
 

@@ -46,6 +46,7 @@ final class Inbox {
     private final Executor loop;
     private final Valve valve;
     private final Consumer<Object> onDropped;
+    private final Consumer<Object> onDelivered;
     // invariant: a put! of backlog.peek() is pending exactly when the backlog is not empty
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     // values read in the current read batch, delivered together by flush()
@@ -59,10 +60,19 @@ final class Inbox {
      *                  they closed the channel; must not be {@code null}
      */
     Inbox(Object chan, Executor loop, Valve valve, Consumer<Object> onDropped) {
+        this(chan, loop, valve, onDropped, value -> { });
+    }
+
+    /**
+     * @param onDelivered called on the loop for each value once it is on the channel, or dropped
+     *                    (after {@code onDropped}); a session counts its acks with it
+     */
+    Inbox(Object chan, Executor loop, Valve valve, Consumer<Object> onDropped, Consumer<Object> onDelivered) {
         this.chan = chan;
         this.loop = loop;
         this.valve = valve;
         this.onDropped = onDropped;
+        this.onDelivered = onDelivered;
     }
 
     Object chan() {
@@ -99,10 +109,11 @@ final class Inbox {
 
     private void offerOrBacklog(Object value) {
         if (chanClosed || closeWhenDrained) {
-            onDropped.accept(value);
+            drop(value);
             return;
         }
         if (backlog.isEmpty() && Chans.offer(chan, value)) {
+            onDelivered.accept(value);
             return;
         }
         backlog.add(value);
@@ -121,20 +132,27 @@ final class Inbox {
         }
     }
 
+    private void drop(Object value) {
+        onDropped.accept(value);
+        onDelivered.accept(value); // as far as the peer is concerned: the user chose not to take it
+    }
+
     private void putHead() {
         Chans.put(chan, backlog.peek(), accepted -> Hop.onto(loop, () -> onPut(accepted)));
     }
 
     private void onPut(boolean accepted) {
         Object head = backlog.poll();
-        if (!accepted) {
+        if (accepted) {
+            onDelivered.accept(head);
+        } else {
             chanClosed = true;
-            onDropped.accept(head);
-            backlog.forEach(onDropped);
+            drop(head);
+            backlog.forEach(this::drop);
             backlog.clear();
         }
         while (!backlog.isEmpty() && Chans.offer(chan, backlog.peek())) {
-            backlog.poll();
+            onDelivered.accept(backlog.poll());
         }
         if (!backlog.isEmpty()) {
             putHead();

@@ -19,6 +19,8 @@ public final class Keywords {
     public static final Keyword CONNECTED = Keyword.intern("connected");
     /** {@code :disconnected}, on a client's read-chan when its link is down. */
     public static final Keyword DISCONNECTED = Keyword.intern("disconnected");
+    /** {@code :session-lost}, on a client's read-chan when its session could not be resumed and a new one starts. */
+    public static final Keyword SESSION_LOST = Keyword.intern("session-lost");
     /** {@code :closed}, the last value on read-chan. */
     public static final Keyword CLOSED = Keyword.intern("closed");
 

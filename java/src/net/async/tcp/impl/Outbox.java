@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * Coalescing small frames keeps the per-message cost to one copy: no buffer, promise or
  * outbound-buffer entry of its own.
  *
- * Nothing taken is silently dropped: a message stays in {@code inFlight} until Netty reports it
- * written to the socket, and whatever is left there when the link breaks is written first on the
- * next link. While detached (disconnected) the pump takes at most one message, held for the next
- * link, so writers wait; that one take also sees write-chan closed while no link is up.
+ * Nothing taken is silently dropped: the {@link Retention} keeps each message (until the socket
+ * took it, or in session mode until the peer acknowledged it), and whatever it keeps when the link
+ * breaks is written first on the next link. It also says when to stop taking: while detached,
+ * plain mode takes one message, held for the next link, so writers wait and the take still sees
+ * write-chan closed; session mode takes until its buffer is full, linked or not.
  *
  * <h2>Threading</h2>
  * All state is confined to {@code loop}; the take callback hops back onto it.
@@ -39,6 +39,9 @@ final class Outbox {
     /** Told when the user closed write-chan and every message before the close was handed on. */
     interface Owner {
         void onWriteChanClosed();
+
+        /** About to flush {@code channel}: a last chance to add a frame of its own (an ack) to the flush. */
+        void beforeFlush(Channel channel);
     }
 
     // bounds the time one connection holds the loop before others get their turn
@@ -53,13 +56,7 @@ final class Outbox {
     private final EventLoop loop;
     private final int maxFrameSize;
     private final Owner owner;
-    private final ArrayDeque<byte[]> inFlight = new ArrayDeque<>();
-    // completions arrive in write order, so the head is always the one that completed
-    private final ChannelFutureListener onWritten = f -> {
-        if (f.isSuccess()) {
-            inFlight.poll();
-        }
-    };
+    private final Retention retention;
     private Channel channel;
     // frames of small messages not yet written, and how many messages they hold; null between pumps
     private ByteBuf coalesced;
@@ -68,26 +65,28 @@ final class Outbox {
     private boolean takePending;
     private boolean writeChanClosed;
 
-    Outbox(Object writeChan, EventLoop loop, int maxFrameSize, Owner owner) {
+    Outbox(Object writeChan, EventLoop loop, int maxFrameSize, Owner owner, Retention retention) {
         this.writeChan = writeChan;
         this.loop = loop;
         this.maxFrameSize = maxFrameSize;
         this.owner = owner;
+        this.retention = retention;
     }
 
     Object chan() {
         return writeChan;
     }
 
-    /** A link is up: resend what the last one lost, then start pumping. */
+    /** A link is up: resend what the retention kept, then start pumping. */
     void attach(Channel channel) {
         assert loop.inEventLoop();
         this.channel = channel;
-        if (!inFlight.isEmpty()) {
-            for (byte[] message : inFlight.toArray(new byte[0][])) {
-                channel.write(message).addListener(onWritten);
-            }
-            channel.flush();
+        byte[][] resend = retention.toResend();
+        for (byte[] message : resend) {
+            write(channel, message, retention.onWritten(1));
+        }
+        if (resend.length > 0) {
+            flush();
         }
         pump();
     }
@@ -109,15 +108,12 @@ final class Outbox {
             return;
         }
         if (channel == null) {
-            // one take while detached, so a close of write-chan is seen; what it yields waits for a link
-            if (inFlight.isEmpty()) {
-                takeNext();
-            }
+            pumpDetached();
             return;
         }
         int polled = 0;
         boolean empty = false;
-        while (polled < MAX_BATCH && channel.isWritable()) {
+        while (polled < MAX_BATCH && channel.isWritable() && retention.mayTake(true)) {
             Object value = Chans.poll(writeChan);
             if (value == null) {
                 empty = true;
@@ -129,7 +125,7 @@ final class Outbox {
         writeCoalesced();
         if (polled > 0 || written) {
             // may re-enter pump() through channelWritabilityChanged, which may then take! itself
-            channel.flush();
+            flush();
         }
         if (takePending || channel == null) {
             return; // a nested pump took over; a second take! could overtake the first
@@ -139,7 +135,24 @@ final class Outbox {
         } else if (polled == MAX_BATCH) {
             loop.execute(this::pump);
         }
-        // else the socket is full: channelWritabilityChanged pumps again
+        // else the socket is full: channelWritabilityChanged pumps again; or the retention is: an ack will
+    }
+
+    /** What a link-less outbox takes waits for the next link; taking goes on while the retention allows. */
+    private void pumpDetached() {
+        for (int polled = 0; polled < MAX_BATCH && retention.mayTake(false); polled++) {
+            Object value = Chans.poll(writeChan);
+            if (value == null) {
+                takeNext(); // also how a close of write-chan is seen while no link is up
+                return;
+            }
+            hold(value);
+        }
+    }
+
+    private void flush() {
+        owner.beforeFlush(channel);
+        channel.flush();
     }
 
     private void takeNext() {
@@ -156,7 +169,7 @@ final class Outbox {
         }
         if (channel == null) {
             hold(value);
-            pump(); // a rejected value holds nothing, so the pump takes again
+            pump(); // takes again if the retention has room (a rejected value holds nothing)
             return;
         }
         write(value);
@@ -166,7 +179,7 @@ final class Outbox {
     private void hold(Object value) {
         byte[] message = accepted(value);
         if (message != null) {
-            inFlight.add(message);
+            retention.retain(message);
         }
     }
 
@@ -176,10 +189,10 @@ final class Outbox {
         if (message == null) {
             return;
         }
-        inFlight.add(message);
+        retention.retain(message);
         if (message.length > COALESCE_MAX_MESSAGE) {
             writeCoalesced(); // keeps the order
-            channel.write(message).addListener(onWritten);
+            write(channel, message, retention.onWritten(1));
             return;
         }
         int frame = FrameDecoder.HEADER_BYTES + message.length;
@@ -203,13 +216,15 @@ final class Outbox {
         coalesced = null;
         coalescedMessages = 0;
         lastCoalescedBytes = frames.readableBytes();
-        channel.write(frames).addListener(messages == 1 ? onWritten : (ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                for (int i = 0; i < messages; i++) {
-                    inFlight.poll();
-                }
-            }
-        });
+        write(channel, frames, retention.onWritten(messages));
+    }
+
+    private static void write(Channel channel, Object message, ChannelFutureListener onWritten) {
+        if (onWritten == null) {
+            channel.write(message, channel.voidPromise());
+        } else {
+            channel.write(message).addListener(onWritten);
+        }
     }
 
     private byte[] accepted(Object value) {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * "idle" comes right after TLS so that every frame read, heartbeats included, proves the link
- * alive.
+ * alive. An accepted session link first has a "handshake" before "heartbeat", so that a link that
+ * never says HELLO is refused with a reason rather than dropped; the connection it resumes then
+ * takes its place at the end.
  *
  * <h2>Threading</h2>
  * Stateless; called on the channel's event loop from a {@code ChannelInitializer}.
@@ -25,14 +27,25 @@ final class Pipeline {
     }
 
     static void install(ChannelPipeline pipeline, Settings settings, SslHandler tls, ChannelHandler connection) {
+        installCodec(pipeline, settings, tls);
+        pipeline.addLast("connection", connection);
+    }
+
+    /** An accepted session link, until its HELLO: no "connection" yet. */
+    static void installAwaitingHello(ChannelPipeline pipeline, Settings settings, SslHandler tls,
+                                     ChannelHandler handshake) {
+        installCodec(pipeline, settings, tls);
+        pipeline.addBefore("heartbeat", "handshake", handshake);
+    }
+
+    private static void installCodec(ChannelPipeline pipeline, Settings settings, SslHandler tls) {
         if (tls != null) {
             pipeline.addLast("tls", tls);
         }
         pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(),
                 settings.heartbeatPeriodMillis(), 0, TimeUnit.MILLISECONDS));
-        pipeline.addLast("frame-decoder", new FrameDecoder(settings.maxFrameSize()));
+        pipeline.addLast("frame-decoder", new FrameDecoder(settings.maxFrameSize(), settings.session() != null));
         pipeline.addLast("frame-encoder", FrameEncoder.INSTANCE);
         pipeline.addLast("heartbeat", new HeartbeatHandler());
-        pipeline.addLast("connection", connection);
     }
 }

@@ -14,8 +14,10 @@ import io.netty.handler.ssl.SslContext;
  * @param heartbeatTimeoutMillis the connection is stuck after this long without a read
  * @param maxFrameSize           the longest payload accepted from or sent to a peer, in bytes
  * @param tls                    the TLS context, or {@code null} for plain TCP
+ * @param session                the session mode's settings, or {@code null} when it is off
  */
-public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize, SslContext tls) {
+public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize, SslContext tls,
+                       SessionSettings session) {
     /** Milliseconds without a write before a heartbeat, unless configured. */
     public static final long DEFAULT_HEARTBEAT_PERIOD_MILLIS = 5000;
     /** The default heartbeat timeout, in heartbeat periods. */
@@ -31,6 +33,7 @@ public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, 
      *                               than {@code heartbeatPeriodMillis}
      * @param maxFrameSize           the longest payload in bytes; must be &gt; 0
      * @param tls                    the TLS context, or {@code null} for plain TCP
+     * @param session                the session mode's settings, or {@code null} when it is off
      * @throws IllegalArgumentException naming the value at fault
      */
     public Settings {
@@ -45,6 +48,18 @@ public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, 
     }
 
     /**
+     * Settings without session mode.
+     *
+     * @param heartbeatPeriodMillis  milliseconds without a write before a heartbeat; must be &gt; 0
+     * @param heartbeatTimeoutMillis milliseconds without a read before the link is stuck
+     * @param maxFrameSize           the longest payload in bytes; must be &gt; 0
+     * @param tls                    the TLS context, or {@code null} for plain TCP
+     */
+    public Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, int maxFrameSize, SslContext tls) {
+        this(heartbeatPeriodMillis, heartbeatTimeoutMillis, maxFrameSize, tls, null);
+    }
+
+    /**
      * Fills in the defaults for whatever is {@code null}, as the original library did.
      *
      * @param heartbeatPeriodMillis  milliseconds without a write before a heartbeat, or {@code null}
@@ -52,13 +67,15 @@ public record Settings(long heartbeatPeriodMillis, long heartbeatTimeoutMillis, 
      *                               for {@value #HEARTBEAT_TIMEOUT_PERIODS} heartbeat periods
      * @param maxFrameSize           the longest payload in bytes, or {@code null}
      * @param tls                    the TLS context, or {@code null} for plain TCP
+     * @param session                the session mode's settings, or {@code null} when it is off
      * @return the validated settings
      * @throws IllegalArgumentException naming the value at fault
      */
     public static Settings of(Long heartbeatPeriodMillis, Long heartbeatTimeoutMillis, Integer maxFrameSize,
-                              SslContext tls) {
+                              SslContext tls, SessionSettings session) {
         long period = heartbeatPeriodMillis != null ? heartbeatPeriodMillis : DEFAULT_HEARTBEAT_PERIOD_MILLIS;
         long timeout = heartbeatTimeoutMillis != null ? heartbeatTimeoutMillis : HEARTBEAT_TIMEOUT_PERIODS * period;
-        return new Settings(period, timeout, maxFrameSize != null ? maxFrameSize : DEFAULT_MAX_FRAME_SIZE, tls);
+        return new Settings(period, timeout, maxFrameSize != null ? maxFrameSize : DEFAULT_MAX_FRAME_SIZE, tls,
+                session);
     }
 }
