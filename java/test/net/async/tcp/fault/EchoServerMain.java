@@ -18,11 +18,12 @@ import net.async.tcp.impl.Chans;
  *
  * <pre>
  * port 41234      bound, accepting
- * connected       a connection was accepted
+ * connected       a connection was accepted (in session mode: or its client came back)
+ * disconnected    in session mode: an accepted session lost its link, and waits for its client
  * closed          an accepted connection reported CLOSED (peer gone, or stuck: heartbeat-timeout)
  * </pre>
  *
- * Arguments: {@code port heartbeatPeriodMillis heartbeatTimeoutMillis}. Exits when its stdin
+ * Arguments: {@code port heartbeatPeriodMillis heartbeatTimeoutMillis [session]}. Exits when its stdin
  * closes (the test JVM is gone) or after {@value #MAX_LIFETIME_SECONDS} s, so it never outlives
  * a crashed test for long.
  */
@@ -40,6 +41,7 @@ public final class EchoServerMain {
                 .heartbeatTimeoutMillis(Long.parseLong(args[2]))
                 .readChanFactory(() -> Chans.chan(1024))
                 .writeChanFactory(() -> Chans.chan(1024))
+                .session(args.length > 3 && args[3].equals("session"))
                 .build();
         exitWhenParentGoes();
         EventLoop loop = Tcp.eventLoop();
@@ -65,7 +67,8 @@ public final class EchoServerMain {
                     say("closed");
                     return;
                 }
-                case DISCONNECTED -> say("disconnected"); // never on an accepted connection
+                case DISCONNECTED -> say("disconnected"); // only on an accepted session
+                case SESSION_LOST -> say("session-lost"); // never on an accepted connection
             }
         }
     }

@@ -1,12 +1,19 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.fault;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
+import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
 import org.junit.jupiter.api.Test;
@@ -53,6 +60,72 @@ class PartitionTest {
             int reconnects = Echoes.recover(client, "after the heal", 5, WAIT);
             System.out.println("partition: round trip " + Await.millisSince(heal) + " ms after the heal ("
                     + reconnects + " CONNECTED)");
+        }
+    }
+
+    /**
+     * The same cut with sessions on at both ends, while a window of numbered messages is always
+     * in flight: messages in kernel buffers, in the server and in echoes on the way back when
+     * the link dies are all sent again after the heal, so every echo arrives exactly once, in order.
+     */
+    @Test
+    void withSessionsNothingInFlightAtTheCutIsLostOrRepeated() throws Exception {
+        int total = 4_000;
+        int window = 200;
+        try (NetNs ns = NetNs.create();
+             ChildJvm server = ChildJvm.start(ns.exec(), EchoServerMain.class, "0", "" + PERIOD, "" + TIMEOUT, "session");
+             EventLoop loop = Tcp.eventLoop()) {
+            int port = server.expectPort(START);
+            ClientSocket client = Tcp.connect(loop, ns.nsAddress, port, ConnectOptions.builder()
+                    .heartbeatPeriodMillis(PERIOD).heartbeatTimeoutMillis(TIMEOUT)
+                    .reconnectPeriodMillis(100).connectTimeoutMillis(1000).session(true).build());
+            Semaphore inFlight = new Semaphore(window);
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < total; i++) {
+                        if (!inFlight.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                                || !Echoes.write(client, ByteBuffer.allocate(4).putInt(i).array(), WAIT)) {
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "partition-session-writer");
+            writer.setDaemon(true);
+            writer.start();
+
+            int next = 0;
+            long cut = 0;
+            boolean healed = false;
+            List<String> events = new ArrayList<>();
+            while (next < total) {
+                Event event = client.read(WAIT);
+                assertTrue(event != null, "echo " + next + " within " + WAIT.toMillis() + " ms; events " + events);
+                if (!event.isMessage()) {
+                    events.add(event.kind().name());
+                    if (event.kind() == Event.Kind.DISCONNECTED) {
+                        assertTrue(cut != 0 && !healed, "a loss only after the cut");
+                        assertNull(client.read(Duration.ofMillis(3 * PERIOD)), "nothing while the link is down");
+                        ns.heal();
+                        healed = true;
+                    }
+                    continue;
+                }
+                assertEquals(next, ByteBuffer.wrap(event.payload()).getInt(), "echoes in order, each once");
+                next++;
+                inFlight.release();
+                if (next == total / 4) {
+                    cut = System.nanoTime();
+                    ns.cut();
+                }
+            }
+            assertTrue(healed, "the cut was noticed");
+            assertEquals(List.of("CONNECTED", "DISCONNECTED", "CONNECTED"), events, "a resume, never a lost session");
+            server.expectAfter("disconnected", cut, WAIT);
+            System.out.println("partition with sessions: " + total + " echoes in order, none lost or repeated, "
+                    + window + " in flight at the cut");
+            writer.join(WAIT.toMillis());
         }
     }
 }
