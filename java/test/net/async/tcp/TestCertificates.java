@@ -18,17 +18,17 @@ import javax.net.ssl.TrustManagerFactory;
  * Self-signed certificates made at test time with the JDK's keytool, and Netty contexts over them.
  * Each identity's own certificate is the only one its peer trusts.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** Makes {@code name}.p12 holding a key pair whose certificate has the given subject and SANs. */
-    void create(String name, String subject, String subjectAltNames) throws Exception {
+    public void create(String name, String subject, String subjectAltNames) throws Exception {
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC",
                 "-groupname", "secp256r1", "-dname", subject, "-ext", "SAN=" + subjectAltNames, "-validity", "2",
@@ -40,15 +40,16 @@ final class TestCertificates {
         }
     }
 
-    SslContext server(String identity, String trustedClient) throws Exception {
+    /** A server context for {@code identity}; with trusted clients, it requires a certificate of one of them. */
+    public SslContext server(String identity, String... trustedClients) throws Exception {
         SslContextBuilder builder = SslContextBuilder.forServer(keys(identity));
-        if (trustedClient != null) {
-            builder.trustManager(trust(trustedClient)).clientAuth(ClientAuth.REQUIRE);
+        if (trustedClients != null && trustedClients.length > 0 && trustedClients[0] != null) {
+            builder.trustManager(trust(trustedClients)).clientAuth(ClientAuth.REQUIRE);
         }
         return builder.build();
     }
 
-    SslContext client(String identity, String trustedServer) throws Exception {
+    public SslContext client(String identity, String trustedServer) throws Exception {
         SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trust(trustedServer));
         if (identity != null) {
             builder.keyManager(keys(identity));
@@ -62,10 +63,12 @@ final class TestCertificates {
         return factory;
     }
 
-    private TrustManagerFactory trust(String name) throws Exception {
+    private TrustManagerFactory trust(String... names) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        trusted.setCertificateEntry(name, load(name).getCertificate(name));
+        for (String name : names) {
+            trusted.setCertificateEntry(name, load(name).getCertificate(name));
+        }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);
         return factory;

@@ -46,7 +46,7 @@ class TlsTest {
 
     @Test
     void clientRefusesAServerWhoseCertificateNamesAnotherHost() throws Exception {
-        AcceptOptions impostor = AcceptOptions.builder().sslContext(certificates.server("impostor", null)).build();
+        AcceptOptions impostor = AcceptOptions.builder().sslContext(certificates.server("impostor")).build();
         ConnectOptions trustsImpostor = ConnectOptions.builder().reconnectPeriodMillis(100)
                 .sslContext(certificates.client(null, "impostor")).build();
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = Tcp.accept(loop, "127.0.0.1", 0, impostor)) {

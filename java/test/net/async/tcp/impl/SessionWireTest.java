@@ -111,6 +111,28 @@ class SessionWireTest {
     }
 
     @Test
+    void whileItsClientIsAwayASessionTakesWritesAndDeliversThemOnItsReturn() throws Exception {
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
+            SessionId id = SessionId.random();
+            try (Peer first = Peer.connect(server.port())) {
+                first.send(new Hello(1, id, false, 0, 4096));
+                assertInstanceOf(Welcome.class, first.read());
+            }
+            ClientSocket session = Sockets.nextAccepted(server);
+            assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
+            for (String text : List.of("one", "two", "three")) {
+                Chan.put(session.writeChan(), Chan.bytes(text)); // an unbuffered write-chan: taken by the session
+            }
+            try (Peer back = Peer.connect(server.port())) {
+                back.send(new Hello(1, id, true, 0, 4096));
+                assertEquals(new Welcome(id, true, 0, SessionSettings.DEFAULT_BUFFER_BYTES), back.read());
+                assertEquals(List.of("one", "two", "three"), List.of(back.readText(), back.readText(), back.readText()));
+                assertEquals(CONNECTED, Chan.take(session.readChan()));
+            }
+        }
+    }
+
+    @Test
     void aPeerThatSendsAMessageInsteadOfAHelloIsRefusedAndNeverAnnounced() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
              Peer original = Peer.connect(server.port())) {
