@@ -24,11 +24,12 @@ import net.async.tcp.Tcp;
  */
 final class ConnectCommand {
     static final String USAGE = """
-            usage: net-async connect HOST:PORT [--reconnect-period MS] [--wait MS]
+            usage: net-async connect HOST:PORT [--reconnect-period MS] [--wait MS] [--session]
               Sends each line of standard input as one message (UTF-8, without the newline) and
               prints every event and message that arrives. Reconnects until standard input ends;
               then prints replies until none has come for --wait ms (default 1000), sends what is
-              left, closes the connection and exits.""";
+              left, closes the connection and exits.
+              --session   session mode (:session true): the server must have it on too""";
 
     private ConnectCommand() {
     }
@@ -42,6 +43,8 @@ final class ConnectCommand {
                 options.reconnectPeriodMillis(parseMillis(args[++i], "--reconnect-period"));
             } else if (args[i].equals("--wait") && i + 1 < args.length) {
                 waitMillis = parseMillis(args[++i], "--wait");
+            } else if (args[i].equals("--session")) {
+                options.session(true);
             } else if (args[i].startsWith("-") || to != null) {
                 throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
             } else {

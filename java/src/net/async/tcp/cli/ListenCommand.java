@@ -3,6 +3,7 @@ package net.async.tcp.cli;
 
 import java.net.BindException;
 import java.time.Duration;
+import net.async.tcp.AcceptOptions;
 import net.async.tcp.AcceptSocket;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
@@ -18,10 +19,11 @@ import net.async.tcp.Tcp;
  */
 final class ListenCommand {
     static final String USAGE = """
-            usage: net-async listen [HOST:]PORT [--echo]
+            usage: net-async listen [HOST:]PORT [--echo] [--session]
               Accepts connections on PORT (all interfaces unless HOST is given; 0 = any free port)
               and prints each event and message with the peer address and a timestamp.
-              --echo   send every message back to its sender""";
+              --echo      send every message back to its sender
+              --session   session mode (:session true): clients must have it on too""";
 
     private ListenCommand() {
     }
@@ -29,9 +31,12 @@ final class ListenCommand {
     static int run(String[] args, Printer printer) throws InterruptedException {
         Endpoint at = null;
         boolean echo = false;
+        boolean session = false;
         for (String arg : args) {
             if (arg.equals("--echo")) {
                 echo = true;
+            } else if (arg.equals("--session")) {
+                session = true;
             } else if (arg.startsWith("-") || at != null) {
                 throw new UsageException("unexpected argument '" + arg + "'\n" + USAGE);
             } else {
@@ -42,7 +47,7 @@ final class ListenCommand {
             throw new UsageException("missing [HOST:]PORT\n" + USAGE);
         }
         try (EventLoop loop = Tcp.eventLoop()) {
-            AcceptSocket acceptor = bind(loop, at);
+            AcceptSocket acceptor = bind(loop, at, session);
             System.err.println("listening on " + (at.host() == null ? "*" : at.host()) + ":" + acceptor.port());
             ClientSocket peer;
             while ((peer = acceptor.accept(Duration.ofDays(365))) != null) {
@@ -52,9 +57,9 @@ final class ListenCommand {
         return 0;
     }
 
-    private static AcceptSocket bind(EventLoop loop, Endpoint at) {
+    private static AcceptSocket bind(EventLoop loop, Endpoint at, boolean session) {
         try {
-            return Tcp.accept(loop, at.host(), at.port(), net.async.tcp.AcceptOptions.defaults());
+            return Tcp.accept(loop, at.host(), at.port(), AcceptOptions.builder().session(session).build());
         } catch (BindException e) {
             throw new UsageException("cannot listen on " + at + ": " + e.getMessage());
         }

@@ -31,7 +31,7 @@ final class Printer {
     }
 
     void print(Object peer, Event event) {
-        String what = event.isMessage() ? render(event.payload()) : ":" + event.kind().name().toLowerCase();
+        String what = event.isMessage() ? render(event.payload()) : event.keyword().toString();
         synchronized (out) {
             out.println(Instant.now() + " " + peer + " " + what);
             out.flush();

@@ -44,6 +44,26 @@ class NetAsyncCommandTest {
 
     @Test
     @Timeout(300)
+    void withSessionOnBothEndsConnectAndListenTalkAndCloseTheSession() throws Exception {
+        try (CommandProcess listen = new CommandProcess("listen", "127.0.0.1:0", "--echo", "--session")) {
+            String listening = listen.awaitErr(line -> line.startsWith("listening on"), START);
+            String port = listening.substring(listening.lastIndexOf(':') + 1);
+            try (CommandProcess connect = new CommandProcess("connect", "127.0.0.1:" + port, "--session")) {
+                connect.awaitOut(line -> line.endsWith(":connected"), START);
+                try (OutputStream stdin = connect.stdin()) {
+                    stdin.write("in a session\n".getBytes(StandardCharsets.UTF_8));
+                }
+                connect.awaitOut(line -> line.endsWith(" \"in a session\""), WAIT);
+                connect.awaitOut(line -> line.endsWith(":closed"), WAIT);
+                assertEquals(0, connect.exitCode(WAIT, "connect after end of input"));
+            }
+            listen.awaitOut(line -> line.endsWith(" \"in a session\""), WAIT);
+            listen.awaitOut(line -> line.endsWith(":closed"), WAIT);
+        }
+    }
+
+    @Test
+    @Timeout(300)
     void aSpawnedCommandWithABadPortExitsWithTwoAndNoStackTrace() throws Exception {
         try (CommandProcess command = new CommandProcess("listen", "70000")) {
             assertEquals(2, command.exitCode(START, "listen 70000"));
