@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clojure.lang.Keyword;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Session mode over real loopback sockets: the handshake, a restart, closing from either end. */
@@ -198,6 +199,42 @@ class SessionTest {
             assertEquals(CLOSED, first);
             long millis = (System.nanoTime() - closed) / 1_000_000;
             assertTrue(millis < 1000, "no session to end and nothing to deliver: no wait, but " + millis + " ms");
+        }
+    }
+
+    @Test
+    void aDetachedSessionHoldingMoreThanMaxDetachedBytesIsEvicted() throws Exception {
+        try (EventLoop serverLoop = Tcp.eventLoop()) {
+            AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().maxDetachedBytes(8 * 1024).build());
+            EventLoop clientLoop = Tcp.eventLoop();
+            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
+            ClientSocket accepted = Sockets.nextAccepted(server);
+            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
+            clientLoop.close();
+            assertEquals(DISCONNECTED, Chan.take(accepted.readChan()));
+            int taken = 0;
+            while (accepted.writeAsync(new byte[1024]).get(Chan.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                taken++; // false once the session has ended
+                assertTrue(taken < 100, "kept " + taken + " KiB for a client that is away");
+            }
+            assertTrue(taken >= 7, "evicted at " + taken + " KiB, before its 8 KiB");
+            Chan.assertClosesNext(accepted.readChan());
+            assertEquals(1, server.evictedSessions());
+        }
+    }
+
+    @Test
+    void closingTheAcceptChanEndsTheSessionsWhoseClientsAreAway() throws Exception {
+        try (EventLoop serverLoop = Tcp.eventLoop()) {
+            AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().build());
+            EventLoop clientLoop = Tcp.eventLoop();
+            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
+            ClientSocket accepted = Sockets.nextAccepted(server);
+            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
+            clientLoop.close();
+            assertEquals(DISCONNECTED, Chan.take(accepted.readChan()));
+            server.close(); // nobody can come back through a closed port
+            Chan.assertClosesNext(accepted.readChan());
         }
     }
 }

@@ -133,6 +133,44 @@ class SessionWireTest {
     }
 
     @Test
+    void anAckOfMoreThanWasSentDropsTheLinkAndTheSessionWaitsForAnother() throws Exception {
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
+            SessionId id = SessionId.random();
+            try (Peer broken = Peer.connect(server.port())) {
+                broken.send(new Hello(1, id, false, 0, 4096));
+                assertInstanceOf(Welcome.class, broken.read());
+                broken.send(new ControlFrame.Ack(5));
+                assertTrue(broken.closedByPeer(), "an ack of 5 when nothing was sent is corruption");
+            }
+            ClientSocket session = Sockets.nextAccepted(server);
+            assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
+            try (Peer fixed = Peer.connect(server.port())) {
+                fixed.send(new Hello(1, id, true, 0, 4096));
+                assertInstanceOf(Welcome.class, fixed.read());
+                assertEquals(CONNECTED, Chan.take(session.readChan()));
+            }
+        }
+    }
+
+    @Test
+    void aServerThatSpeaksFirstIsNotASessionServerAndNothingItSaysIsDelivered() throws Exception {
+        try (EventLoop loop = Tcp.eventLoop();
+             ServerSocket chatty = new ServerSocket(0, 10, InetAddress.getByName(Sockets.HOST))) {
+            chatty.setSoTimeout((int) Chan.WAIT.toMillis());
+            ClientSocket client = Tcp.connect(loop, Sockets.HOST, chatty.getLocalPort(),
+                    Sockets.fastClient().session(true).build());
+            try (Socket link = chatty.accept()) {
+                link.setSoTimeout((int) Chan.WAIT.toMillis());
+                link.getOutputStream().write(Frames.frame(Chan.bytes("welcome to my plain server")));
+                byte[] heard = link.getInputStream().readAllBytes(); // until the client hangs up
+                assertTrue(ControlFrame.isHeader(Unpooled.wrappedBuffer(heard).getInt(0)), "its HELLO, then nothing");
+            }
+            assertEquals(DISCONNECTED, Chan.take(client.readChan()), "the greeting never reaches the user");
+            Chan.assertNothingFor(client.readChan(), QUIET);
+        }
+    }
+
+    @Test
     void aPeerThatSendsAMessageInsteadOfAHelloIsRefusedAndNeverAnnounced() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
              Peer original = Peer.connect(server.port())) {
