@@ -26,13 +26,33 @@ class SessionTest {
         return Sockets.fastServer().session(true);
     }
 
+    /** A client session and the accepted end of it. */
+    record Ends(ClientSocket client, ClientSocket accepted) {
+    }
+
+    static Ends connect(EventLoop loop, AcceptSocket server, ConnectOptions.Builder options) {
+        ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(), options.build());
+        return new Ends(client, Sockets.nextAccepted(server));
+    }
+
+    /** An accepted session whose client came, then went for good: its event loop shut down. */
+    static ClientSocket abandoned(AcceptSocket server) {
+        try (EventLoop clientLoop = Tcp.eventLoop()) {
+            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
+            ClientSocket accepted = Sockets.nextAccepted(server);
+            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
+            return accepted;
+        }
+    }
+
     @Test
     void messagesFlowBothWaysAfterTheHandshake() throws Exception {
         try (EventLoop loop = Tcp.eventLoop()) {
             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, server().build());
-            ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(), client().build());
+            Ends ends = connect(loop, server, client());
+            ClientSocket client = ends.client();
+            ClientSocket accepted = ends.accepted();
             assertEquals(CONNECTED, Chan.take(client.readChan()));
-            ClientSocket accepted = Sockets.nextAccepted(server);
             assertEquals(CONNECTED, Chan.take(accepted.readChan()));
             Chan.put(client.writeChan(), Chan.bytes("ping"));
             assertEquals("ping", Chan.take(accepted.readChan()));
@@ -81,10 +101,10 @@ class SessionTest {
     @Test
     void closingTheClientEndsTheSessionOnBothEnds() throws Exception {
         try (EventLoop loop = Tcp.eventLoop()) {
-            AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, server().build());
-            ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(), client().build());
+            Ends ends = connect(loop, Tcp.accept(loop, Sockets.HOST, 0, server().build()), client());
+            ClientSocket client = ends.client();
+            ClientSocket accepted = ends.accepted();
             assertEquals(CONNECTED, Chan.take(client.readChan()));
-            ClientSocket accepted = Sockets.nextAccepted(server);
             Chan.put(client.writeChan(), Chan.bytes("last"));
             client.close();
             assertEquals(List.of(CONNECTED, "last", CLOSED), Chan.take(accepted.readChan(), 3));
@@ -97,8 +117,9 @@ class SessionTest {
     void closingTheServerEndEndsTheSessionAndTheClientGoesOnWithANewOne() throws Exception {
         try (EventLoop loop = Tcp.eventLoop()) {
             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, server().build());
-            ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(), client().build());
-            ClientSocket accepted = Sockets.nextAccepted(server);
+            Ends ends = connect(loop, server, client());
+            ClientSocket client = ends.client();
+            ClientSocket accepted = ends.accepted();
             Chan.put(accepted.writeChan(), Chan.bytes("goodbye"));
             accepted.close();
             assertEquals(List.of(CONNECTED, "goodbye", DISCONNECTED, CONNECTED), Chan.take(client.readChan(), 4),
@@ -114,12 +135,8 @@ class SessionTest {
     void aSessionWhoseClientStaysAwayExpires() throws Exception {
         try (EventLoop serverLoop = Tcp.eventLoop()) {
             AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().sessionExpiryMillis(300).build());
-            EventLoop clientLoop = Tcp.eventLoop();
-            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
-            ClientSocket accepted = Sockets.nextAccepted(server);
-            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
             long gone = System.nanoTime();
-            clientLoop.close();
+            ClientSocket accepted = abandoned(server);
             assertEquals(DISCONNECTED, Chan.take(accepted.readChan()));
             Chan.put(accepted.writeChan(), Chan.bytes("kept while away"));
             Chan.assertClosesNext(accepted.readChan());
@@ -132,10 +149,10 @@ class SessionTest {
     void aFullBufferStopsTheWriterUntilTheStalledReaderTakes() throws Exception {
         int buffer = 16 * (1024 + 32);
         try (EventLoop loop = Tcp.eventLoop()) {
-            AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, server().build());
-            ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(),
-                    client().sessionBufferBytes(buffer).build());
-            ClientSocket accepted = Sockets.nextAccepted(server);
+            Ends ends = connect(loop, Tcp.accept(loop, Sockets.HOST, 0, server().build()),
+                    client().sessionBufferBytes(buffer));
+            ClientSocket client = ends.client();
+            ClientSocket accepted = ends.accepted();
             int taken = 0;
             while (Chan.tryPut(client.writeChan(), new byte[1024], Duration.ofMillis(300))) {
                 taken++;
@@ -157,11 +174,7 @@ class SessionTest {
             AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().maxDetachedSessions(2).build());
             List<ClientSocket> accepted = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                EventLoop clientLoop = Tcp.eventLoop();
-                Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
-                ClientSocket session = Sockets.nextAccepted(server);
-                assertEquals(CONNECTED, Chan.take(session.readChan()));
-                clientLoop.close();
+                ClientSocket session = abandoned(server);
                 assertEquals(DISCONNECTED, Chan.take(session.readChan()));
                 accepted.add(session);
             }
@@ -206,11 +219,7 @@ class SessionTest {
     void aDetachedSessionHoldingMoreThanMaxDetachedBytesIsEvicted() throws Exception {
         try (EventLoop serverLoop = Tcp.eventLoop()) {
             AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().maxDetachedBytes(8 * 1024).build());
-            EventLoop clientLoop = Tcp.eventLoop();
-            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
-            ClientSocket accepted = Sockets.nextAccepted(server);
-            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
-            clientLoop.close();
+            ClientSocket accepted = abandoned(server);
             assertEquals(DISCONNECTED, Chan.take(accepted.readChan()));
             int taken = 0;
             while (accepted.writeAsync(new byte[1024]).get(Chan.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -227,11 +236,7 @@ class SessionTest {
     void closingTheAcceptChanEndsTheSessionsWhoseClientsAreAway() throws Exception {
         try (EventLoop serverLoop = Tcp.eventLoop()) {
             AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, server().build());
-            EventLoop clientLoop = Tcp.eventLoop();
-            Tcp.connect(clientLoop, Sockets.HOST, server.port(), client().build());
-            ClientSocket accepted = Sockets.nextAccepted(server);
-            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
-            clientLoop.close();
+            ClientSocket accepted = abandoned(server);
             assertEquals(DISCONNECTED, Chan.take(accepted.readChan()));
             server.close(); // nobody can come back through a closed port
             Chan.assertClosesNext(accepted.readChan());

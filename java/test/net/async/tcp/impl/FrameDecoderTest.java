@@ -2,16 +2,9 @@
 package net.async.tcp.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import java.util.ArrayList;
 import java.util.List;
 import net.async.tcp.Frames;
 import org.junit.jupiter.api.Test;
@@ -30,25 +23,9 @@ class FrameDecoderTest {
     }
 
     private static void assertNothingAfter(byte[] stream) {
-        List<Object> seen = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1024), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                seen.add(msg);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                seen.add(cause);
-                ctx.close(); // as the connection does
-            }
-        });
-        channel.writeInbound(Unpooled.wrappedBuffer(stream));
-        channel.runPendingTasks();
-        assertFalse(channel.finishAndReleaseAll());
+        List<Object> seen = ControlFrameTest.decode(false, stream);
         assertEquals(2, seen.size(), "the first frame, then the failure, then nothing: " + seen);
         assertInstanceOf(byte[].class, seen.get(0));
         assertInstanceOf(TooLongFrameException.class, seen.get(1));
-        assertNull(channel.readInbound());
     }
 }
