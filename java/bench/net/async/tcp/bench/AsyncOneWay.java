@@ -13,7 +13,8 @@ import net.async.tcp.impl.Chans;
  * One-way throughput of net.async as a user sees it: a writer thread puts {@code byte[]} on the
  * client's write-chan with {@code >!!}, the reader (the caller) takes them from the accepted
  * connection's read-chan with {@code <!!} and checks count and order. Client and server each have
- * their own event loop, as two processes would.
+ * their own event loop, as two processes would. With {@code session} both ends run in session
+ * mode, so every message is kept until the server's acknowledgement frees it.
  *
  * <h3>Threading</h3>
  * {@link #run} blocks the caller and starts one writer thread; a {@link Watchdog} shuts the loops
@@ -23,12 +24,21 @@ final class AsyncOneWay {
     private AsyncOneWay() {
     }
 
-    /** Messages per second for at most {@code count} messages or {@code maxNanos}. */
+    /** Messages per second for at most {@code count} messages or {@code maxNanos}, in plain mode. */
     static double run(int size, int chanSlots, long count, long maxNanos) throws Exception {
-        AcceptOptions acceptOptions = chanSlots == 0 ? AcceptOptions.defaults()
-                : AcceptOptions.builder().readChanFactory(() -> Chans.chan(chanSlots)).build();
-        ConnectOptions connectOptions = chanSlots == 0 ? ConnectOptions.defaults()
-                : ConnectOptions.builder().writeChan(Chans.chan(chanSlots)).build();
+        return run(size, chanSlots, count, maxNanos, false);
+    }
+
+    /** Messages per second for at most {@code count} messages or {@code maxNanos}; {@code session} at both ends. */
+    static double run(int size, int chanSlots, long count, long maxNanos, boolean session) throws Exception {
+        AcceptOptions.Builder accept = AcceptOptions.builder().session(session);
+        ConnectOptions.Builder connect = ConnectOptions.builder().session(session);
+        if (chanSlots > 0) {
+            accept.readChanFactory(() -> Chans.chan(chanSlots));
+            connect.writeChan(Chans.chan(chanSlots));
+        }
+        AcceptOptions acceptOptions = accept.build();
+        ConnectOptions connectOptions = connect.build();
         try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop();
              Watchdog watchdog = Watchdog.after(maxNanos, serverLoop, clientLoop)) {
             AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, acceptOptions);

@@ -25,14 +25,24 @@ import org.HdrHistogram.Histogram;
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
  * step on stderr. Each step is bounded in count and in time; the whole suite takes 3-4 minutes
- * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs.
+ * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs and half a
+ * minute the session-mode step.
  *
  * <pre>
  *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
+ *  session mode        one-way 128 B · 64 KiB;          net.async session mode vs plain mode, both ends
+ *                      request-reply 128 B              (chan 1024 one way, default channels request-reply)
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
  *  connections         10,000 × one echo, one loop      net.async server vs raw-Netty server
  *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
+ * </pre>
+ *
+ * {@code -Dbench.only=sessions} runs the session-mode step alone (about 45 s, 10-15 s of it
+ * compiling core.async) and writes {@code results-sessions.json} instead:
+ *
+ * <pre>
+ *   mvn -q -Pbench test-compile exec:exec -Dbench.only=sessions
  * </pre>
  *
  * <h3>Threading</h3>
@@ -40,6 +50,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Bench {
     private static final int[] SIZES = {16, 128, 1024, 65536};
+    private static final int[] SESSION_SIZES = {128, 65536};
     private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     // the median of an odd number of interleaved rounds: one lucky or unlucky second moves nothing
     private static final int ROUNDS = 5;
@@ -54,21 +65,19 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
-        new Bench().run(out);
+        String only = System.getProperty("bench.only", "");
+        Bench bench = new Bench();
+        switch (only) {
+            case "" -> bench.run(out);
+            case "sessions" -> bench.runSessions(out);
+            default -> throw new IllegalArgumentException("-Dbench.only=" + only
+                    + ": only 'sessions' is known; leave it out for the whole suite");
+        }
         System.exit(0);
     }
 
     private void run(Path out) throws Exception {
-        report.context("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        report.context("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
-                + " " + System.getProperty("os.arch") + ", shared with other builds");
-        report.context("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        report.context("netty", Version.identify().get("netty-common").artifactVersion()
-                + (RawNetty.EPOLL ? " (epoll)" : " (nio)"));
-
-        progress("loading core.async (compiled from source at first use)");
-        Async.chan();
-        Chans.chan();
+        start();
         progress("warm-up");
         for (int i = 0; i < 2; i++) {
             NettyOneWay.run(128, Long.MAX_VALUE, RUN_NANOS / 2);
@@ -95,7 +104,7 @@ public final class Bench {
         for (int round = 0; round < ROUNDS; round++) {
             for (int s = 0; s < SIZES.length; s++) {
                 int size = SIZES[s];
-                long count = size >= 65536 ? 200_000 : 20_000_000;
+                long count = oneWayCount(size);
                 rounds[0][s][round] = NettyOneWay.run(size, count, RUN_NANOS);
                 rounds[1][s][round] = AsyncOneWay.run(size, 1024, count, RUN_NANOS);
                 rounds[2][s][round] = AsyncOneWay.run(size, 0, count, RUN_NANOS);
@@ -114,6 +123,7 @@ public final class Bench {
         oneWayRows(medians, handoffUnbuffered, handoff1024);
         chart(out, medians);
 
+        sessions();
         progress("request-reply latency");
         latency();
         progress("connections");
@@ -121,10 +131,99 @@ public final class Bench {
         progress("reconnect");
         reconnect();
 
+        finish(out.resolve("results.json"));
+        progress("wrote %s and %s", out.resolve("results.json"), out.resolve("throughput.png"));
+    }
+
+    /** {@code -Dbench.only=sessions}: the session-mode step alone, for quick measurements while working on it. */
+    private void runSessions(Path out) throws Exception {
+        start();
+        sessions();
+        finish(out.resolve("results-sessions.json"));
+        progress("wrote %s", out.resolve("results-sessions.json"));
+    }
+
+    private void start() {
+        report.context("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        report.context("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                + " " + System.getProperty("os.arch") + ", shared with other builds");
+        report.context("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        report.context("netty", Version.identify().get("netty-common").artifactVersion()
+                + (RawNetty.EPOLL ? " (epoll)" : " (nio)"));
+        progress("loading core.async (compiled from source at first use)");
+        Async.chan();
+        Chans.chan();
+    }
+
+    private void finish(Path json) throws Exception {
         report.context("suite seconds", String.format("%.0f", (System.nanoTime() - started) / 1e9));
         System.out.print(report.table());
-        report.writeJson(out.resolve("results.json"));
-        progress("wrote %s and %s", out.resolve("results.json"), out.resolve("throughput.png"));
+        report.writeJson(json);
+    }
+
+    private static long oneWayCount(int size) {
+        return size >= 65536 ? 200_000 : 20_000_000;
+    }
+
+    /**
+     * Session mode beside plain mode, net.async at both ends: one-way with 1024-slot channels, then
+     * request-reply with default channels. Its own warm-up covers both modes, so that it also
+     * stands alone.
+     */
+    private void sessions() throws Exception {
+        progress("session mode: warm-up");
+        for (int i = 0; i < 2; i++) {
+            AsyncOneWay.run(128, 1024, Long.MAX_VALUE, RUN_NANOS / 2, false);
+            AsyncOneWay.run(128, 1024, Long.MAX_VALUE, RUN_NANOS / 2, true);
+        }
+        for (int size : SESSION_SIZES) {
+            AsyncOneWay.run(size, 1024, Long.MAX_VALUE, RUN_NANOS / 4, false);
+            AsyncOneWay.run(size, 1024, Long.MAX_VALUE, RUN_NANOS / 4, true);
+        }
+        double[][][] rounds = new double[2][SESSION_SIZES.length][ROUNDS]; // plain, session
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int s = 0; s < SESSION_SIZES.length; s++) {
+                int size = SESSION_SIZES[s];
+                // the modes take turns going first: the second run of a pair inherits the first one's garbage
+                for (int i = 0; i < 2; i++) {
+                    int mode = (round + i) % 2;
+                    rounds[mode][s][round] = AsyncOneWay.run(size, 1024, oneWayCount(size), RUN_NANOS, mode == 1);
+                }
+                progress("session mode, one-way %s round %d/%d: plain %,.0f, session %,.0f msg/s (%.2f)",
+                        label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
+                        rounds[1][s][round] / rounds[0][s][round]);
+            }
+        }
+        for (int s = 0; s < SESSION_SIZES.length; s++) {
+            report.add("one-way " + label(SESSION_SIZES[s]) + ", chan 1024, session", median(rounds[1][s]), "msg/s",
+                    "same, plain mode, same run", median(rounds[0][s]), ">= 0.9");
+        }
+        sessionLatency();
+    }
+
+    private void sessionLatency() throws Exception {
+        progress("session mode: request-reply latency");
+        long max = TimeUnit.SECONDS.toNanos(20);
+        Histogram plain;
+        Histogram session;
+        try (Latency.Client plainClient = Latency.asyncBothEnds(128, false);
+             Latency.Client sessionClient = Latency.asyncBothEnds(128, true);
+             Watchdog watchdog = Watchdog.after(max, plainClient, sessionClient)) {
+            Histogram[] h = Latency.measure(List.of(plainClient, sessionClient), LATENCY_WARMUP, LATENCY_COUNT, max);
+            plain = h[0];
+            session = h[1];
+        }
+        progress("session mode, request-reply p50/p99/p99.9: plain %.1f/%.1f/%.1f us, session %.1f/%.1f/%.1f us (n=%d)",
+                plain.getValueAtPercentile(50) / 1e3, plain.getValueAtPercentile(99) / 1e3,
+                plain.getValueAtPercentile(99.9) / 1e3, session.getValueAtPercentile(50) / 1e3,
+                session.getValueAtPercentile(99) / 1e3, session.getValueAtPercentile(99.9) / 1e3,
+                session.getTotalCount());
+        double[] percentiles = {50, 99, 99.9};
+        for (double p : percentiles) {
+            String name = "request-reply 128 B p" + (p == 50 ? "50" : p == 99 ? "99" : "99.9") + ", both ends, session";
+            report.add(name, session.getValueAtPercentile(p) / 1e3, "us", "same, plain mode, same run",
+                    plain.getValueAtPercentile(p) / 1e3, p == 99.9 ? "< 1000 us" : "");
+        }
     }
 
     private static double median(double[] values) {

@@ -24,7 +24,8 @@ import org.HdrHistogram.Histogram;
  * over. The clients compared talk to the same raw-Netty echo server: net.async with default
  * (unbuffered) channels and {@code >!!}/{@code <!!}, and a blocking raw-Netty client whose handler
  * hands each reply to the user thread through a queue. {@link #asyncBothEnds} also puts net.async
- * on the server side, where a user thread echoes. The clients take turns in blocks of
+ * on the server side, where a user thread echoes, optionally in session mode at both ends (a
+ * session needs net.async on the other end too). The clients take turns in blocks of
  * {@value #BLOCK} round trips, so that they share the machine's noise.
  *
  * <h3>Threading</h3>
@@ -64,8 +65,12 @@ final class Latency {
     }
 
     static Client asyncClient(int port, int size) {
+        return asyncClient(port, size, false);
+    }
+
+    static Client asyncClient(int port, int size, boolean session) {
         EventLoop loop = Tcp.eventLoop();
-        ClientSocket client = Tcp.connect(loop, "127.0.0.1", port, ConnectOptions.defaults());
+        ClientSocket client = Tcp.connect(loop, "127.0.0.1", port, ConnectOptions.builder().session(session).build());
         return new Client() {
             @Override
             public void roundTrip(int seq) {
@@ -114,8 +119,13 @@ final class Latency {
 
     /** net.async on both ends: the server's user thread takes each request and puts it back. */
     static Client asyncBothEnds(int size) throws Exception {
+        return asyncBothEnds(size, false);
+    }
+
+    /** {@link #asyncBothEnds(int)}, with {@code session} mode at both ends. */
+    static Client asyncBothEnds(int size, boolean session) throws Exception {
         EventLoop serverLoop = Tcp.eventLoop();
-        AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, AcceptOptions.defaults());
+        AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, AcceptOptions.builder().session(session).build());
         Thread echo = new Thread(() -> {
             Object accepted = Async.take(server.acceptChan());
             for (byte[] request; (request = Async.takeBytes(Async.readChan(accepted))) != null; ) {
@@ -124,7 +134,7 @@ final class Latency {
         }, "bench-async-echo");
         echo.setDaemon(true);
         echo.start();
-        Client client = asyncClient(server.port(), size);
+        Client client = asyncClient(server.port(), size, session);
         return new Client() {
             @Override
             public void roundTrip(int seq) throws Exception {
