@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Records what must never happen in a test: an uncaught exception on any thread (a recording
  * default handler, as core.async's exceptions_test does) and log lines that mean an exception
  * escaped a handler ("unexpected failure" from our own log, Netty's "reached at the tail of the
- * pipeline", leak reports). slf4j-simple writes to whatever {@code System.err} is at the time,
+ * pipeline", leak reports), and Netty's complaint that a listener could not be told because its
+ * event loop had shut down. slf4j-simple writes to whatever {@code System.err} is at the time,
  * so a tee on it sees every log line, while still printing them.
  *
  * <pre>
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class Trouble implements AutoCloseable {
     private static final Pattern BAD = Pattern.compile(
-            "unexpected failure|reached at the tail of the pipeline|LEAK:|Exception in thread");
+            "unexpected failure|reached at the tail of the pipeline|LEAK:|Exception in thread"
+                    + "|Failed to submit a listener notification task");
 
     private final List<String> seen = new ArrayList<>();
     private final Thread.UncaughtExceptionHandler previousHandler;

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,23 +45,35 @@ final class OffLoopResolver extends InetNameResolver {
 
     @Override
     protected void doResolve(String host, Promise<InetAddress> promise) {
-        LOOKUPS.execute(() -> {
-            try {
-                promise.trySuccess(InetAddress.getByName(host));
-            } catch (Exception e) {
-                promise.tryFailure(e);
-            }
-        });
+        lookUp(promise, () -> InetAddress.getByName(host));
     }
 
     @Override
     protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
+        lookUp(promise, () -> Arrays.asList(InetAddress.getAllByName(host)));
+    }
+
+    private <T> void lookUp(Promise<T> promise, Callable<T> lookup) {
         LOOKUPS.execute(() -> {
+            T result;
             try {
-                promise.trySuccess(Arrays.asList(InetAddress.getAllByName(host)));
+                result = lookup.call();
             } catch (Exception e) {
-                promise.tryFailure(e);
+                complete(promise, null, e);
+                return;
             }
+            complete(promise, result, null);
         });
+    }
+
+    private <T> void complete(Promise<T> promise, T result, Exception failure) {
+        if (executor().isShuttingDown()) {
+            return; // the dial's loop has shut down: a listener notification would be refused, with an ERROR
+        }
+        if (failure == null) {
+            promise.trySuccess(result);
+        } else {
+            promise.tryFailure(failure);
+        }
     }
 }
