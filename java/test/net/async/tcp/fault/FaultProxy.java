@@ -25,6 +25,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -106,6 +107,8 @@ public final class FaultProxy implements AutoCloseable {
     private final int port;
     private final AtomicLong links = new AtomicLong();
     private final AtomicLongArray faults = new AtomicLongArray(Fault.values().length);
+    // how many bytes each faulted link had carried, both ways, when its fault struck
+    private final List<Long> carriedAtFault = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean faultsEnabled = true;
     private boolean closed; // event loop only
 
@@ -171,6 +174,13 @@ public final class FaultProxy implements AutoCloseable {
         return faults.get(kind.ordinal());
     }
 
+    /** Faults that struck a link before it had carried {@code bytes} bytes, both ways together: say, its handshake. */
+    public long faultsWithinFirst(long bytes) {
+        synchronized (carriedAtFault) {
+            return carriedAtFault.stream().filter(carried -> carried < bytes).count();
+        }
+    }
+
     /** Faults injected so far, all kinds. */
     public long faults() {
         return Arrays.stream(Fault.values()).mapToLong(this::faults).sum();
@@ -211,6 +221,7 @@ public final class FaultProxy implements AutoCloseable {
         private Channel up; // null until dialled
         private State state = State.RELAY;
         private ScheduledFuture<?> timer;
+        private long carried;
 
         Link(Channel down) {
             this.down = down;
@@ -253,6 +264,7 @@ public final class FaultProxy implements AutoCloseable {
             }
             Fault fault = kinds[random.nextInt(kinds.length)];
             faults.incrementAndGet(fault.ordinal());
+            carriedAtFault.add(carried);
             switch (fault) {
                 case RESET -> closeBoth(true);
                 case BLACKHOLE -> {
@@ -274,13 +286,16 @@ public final class FaultProxy implements AutoCloseable {
             Channel to = from == down ? up : down;
             ByteBuf chunk = (ByteBuf) msg;
             switch (state) {
-                case RELAY -> to.writeAndFlush(chunk).addListener((ChannelFuture written) -> {
-                    if (written.isSuccess()) {
-                        from.read();
-                    } else {
-                        from.close();
-                    }
-                });
+                case RELAY -> {
+                    carried += chunk.readableBytes();
+                    to.writeAndFlush(chunk).addListener((ChannelFuture written) -> {
+                        if (written.isSuccess()) {
+                            from.read();
+                        } else {
+                            from.close();
+                        }
+                    });
+                }
                 case CUT -> {
                     state = State.CLOSING;
                     timer.cancel(false);
