@@ -17,10 +17,7 @@ import java.security.Principal;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import net.async.tcp.impl.ControlFrame.Ack;
-import net.async.tcp.impl.ControlFrame.Bye;
 import net.async.tcp.impl.ControlFrame.Refused;
-import net.async.tcp.impl.ControlFrame.Welcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +46,10 @@ import org.slf4j.LoggerFactory;
  * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
  * {@code :connected} always precedes the messages of its link and {@code :closed} is last.
  *
- * <p>In session mode ({@link Session}) the outbox keeps each message until the peer acknowledges
- * it, and every link starts with a handshake that says where each side resumes: the client
- * sends HELLO, the server answers WELCOME, each drops what the other has and sends the rest.
- * A server's sessions are found by id in its {@link SessionTable}.
+ * <p>In session mode the outbox keeps each message until the peer acknowledges it, and a
+ * {@link SessionProtocol} decides what the session frames mean: every link starts with a
+ * handshake that says where each side resumes, acks flow back, a BYE ends the session. A
+ * server's sessions are found by id in its {@link SessionTable}.
  *
  * <h2>Threading</h2>
  * All state is confined to the reactor's event loop: methods ending in {@code OnLoop} assert it,
@@ -66,8 +63,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final Reactor reactor;
     private final EventLoop loop;
     private final Settings settings;
-    private final Session session; // null in plain mode
-    private final SessionTable sessions; // the table of an accepted session, else null
+    private final SessionProtocol protocol; // null in plain mode
     private final Inbox inbox;
     private final Outbox outbox;
     private final Dialer dialer; // null for accepted connections
@@ -81,12 +77,6 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private boolean disconnectAnnounced;
     private int failedDials;
     private ScheduledFuture<?> redial;
-    // session mode only
-    private ScheduledFuture<?> handshakeTimeout; // client: no WELCOME yet
-    private ScheduledFuture<?> expiry; // server: detached
-    private ScheduledFuture<?> closeDeadline; // write-chan closed, the peer has not acknowledged everything yet
-    private boolean closeRequested;
-    private boolean ackArmed;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                        String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis,
@@ -94,15 +84,15 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.reactor = reactor;
         this.loop = reactor.loop();
         this.settings = settings;
-        this.session = settings.session() == null ? null
-                : new Session(settings.session(), sessionId != null ? sessionId : SessionId.random());
-        this.sessions = sessions;
+        this.protocol = settings.session() == null ? null : new SessionProtocol(this, loop,
+                new Session(settings.session(), sessionId != null ? sessionId : SessionId.random()), sessions,
+                settings.heartbeatTimeoutMillis());
         // a session's flow control is its acks: it reads on whatever the user does, so that acks are
         // always read, and the peer sends at most its session-buffer of messages nobody has taken
-        this.inbox = session == null ? new Inbox(readChan, loop, this::setReading, dropped -> { })
-                : new Inbox(readChan, loop, open -> { }, dropped -> { }, this::deliveredOnLoop);
+        this.inbox = protocol == null ? new Inbox(readChan, loop, this::setReading, dropped -> { })
+                : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
-                session == null ? new InFlight() : session.outbound());
+                protocol == null ? new InFlight() : protocol.session().outbound());
         this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnect, connectTimeoutMillis,
                 new Initializer());
         this.onFirstReady = onFirstReady;
@@ -140,7 +130,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     /**
-     * An accepted session, named {@code id} by its client; links come to it through {@link #attachOnLoop}.
+     * An accepted session, named {@code id} by its client; links come to it through its
+     * {@link SessionProtocol#attachOnLoop}.
      *
      * @param onReady called on the loop when its first link is attached
      */
@@ -149,9 +140,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0, onReady, sessions, id);
     }
 
-    /** {@return the session this connection carries, or {@code null} in plain mode} */
-    Session session() {
-        return session;
+    /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
+    SessionProtocol protocol() {
+        return protocol;
     }
 
     /** {@return the read-chan} */
@@ -185,7 +176,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
                 : dialer.newTlsHandler(settings.tls(), ch.alloc());
         Pipeline.install(ch.pipeline(), settings, tls, new LinkHandler());
         // a backlog left from the previous link keeps the new one paused until the user catches up
-        ch.config().setAutoRead(session != null || !inbox.isBackedUp());
+        ch.config().setAutoRead(protocol != null || !inbox.isBackedUp());
     }
 
     private void dialOnLoop() {
@@ -239,15 +230,16 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     /** TCP is up, and TLS if any: in session mode the handshake comes first. */
     private void linkReadyOnLoop() {
         assert loop.inEventLoop();
-        if (session != null) {
-            helloOnLoop();
+        if (protocol != null) {
+            protocol.helloOnLoop();
         } else {
             linkUpOnLoop();
         }
     }
 
     /** The link carries messages from now on. */
-    private void linkUpOnLoop() {
+    void linkUpOnLoop() {
+        assert loop.inEventLoop();
         reactor.register(this);
         boolean first = !everReady;
         everReady = true;
@@ -264,8 +256,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         inbox.deliver(Keywords.CONNECTED);
         outbox.attach(channel);
-        if (session != null) {
-            byeIfDoneOnLoop();
+        if (protocol != null) {
+            protocol.byeIfDoneOnLoop();
         }
     }
 
@@ -276,12 +268,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         channel = null;
         outbox.detach();
-        if (state == State.HANDSHAKING) {
-            cancel(handshakeTimeout);
-            logFailedHandshake("the server closed the link during the session handshake: if this goes on, "
-                    + "it has :session off or is net.async 0.1.1");
+        if (protocol != null) {
+            protocol.linkDownOnLoop(state == State.HANDSHAKING);
         }
-        if (dialer == null && !everReady && session == null) {
+        if (dialer == null && !everReady && protocol == null) {
             closeUnannouncedOnLoop();
             return;
         }
@@ -300,7 +290,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (state == State.CLOSED) {
             return;
         }
-        if (state == State.CLOSING || (dialer == null && session == null)) {
+        if (state == State.CLOSING || (dialer == null && protocol == null)) {
             finishOnLoop();
             return;
         }
@@ -309,8 +299,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (dialer != null) {
             redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
         } else {
-            expiry = loop.schedule(this::expireOnLoop, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
-            sessions.detached(this);
+            protocol.detachedOnLoop();
         }
         outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
@@ -325,8 +314,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     @Override
     public void onWriteChanClosed() {
         assert loop.inEventLoop();
-        if (session != null) {
-            closeSessionOnLoop();
+        if (state == State.CLOSED) {
+            return; // the take that saw write-chan closed by our own finish
+        }
+        if (protocol != null) {
+            protocol.writeChanClosedOnLoop();
         } else if (state == State.CONNECTED) {
             // completes after every earlier write, so all that was written reaches the socket first
             state = State.CLOSING;
@@ -342,7 +334,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      * close with unread input sends RST instead, and an RST makes the peer discard what it has not
      * read yet: our last messages. A peer that goes silent is dropped as stuck, as ever.
      */
-    private void closeGracefullyOnLoop(Channel ch) {
+    void closeGracefullyOnLoop(Channel ch) {
         assert loop.inEventLoop();
         ((DuplexChannel) ch).shutdownOutput();
         ch.config().setAutoRead(true);
@@ -357,17 +349,17 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         finishOnLoop();
     }
 
-    private void finishOnLoop() {
+    /** The end, whatever the cause: {@code :closed} is the last value read-chan yields, then it closes. */
+    void finishOnLoop() {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
-        cancel(redial);
-        cancel(handshakeTimeout);
-        cancel(expiry);
-        cancel(closeDeadline);
-        if (sessions != null) {
-            sessions.remove(this);
+        if (redial != null) {
+            redial.cancel(false);
+        }
+        if (protocol != null) {
+            protocol.finishedOnLoop();
         }
         log.debug("{} closed", this);
         inbox.deliver(Keywords.CLOSED);
@@ -389,83 +381,50 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
     }
 
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
     private void setReading(boolean open) {
         if (channel != null && state != State.CLOSING) {
             channel.config().setAutoRead(open);
         }
     }
 
-    // ---- session mode: handshake ----
+    // ---- what the session protocol asks of the link ----
 
-    /** Client: the first frame on a new link resumes the session, or opens one. */
-    private void helloOnLoop() {
+    /** {@return the current link, or {@code null} while there is none} */
+    Channel link() {
+        return channel;
+    }
+
+    boolean isUp() {
+        return state == State.CONNECTED;
+    }
+
+    boolean isHandshaking() {
+        return state == State.HANDSHAKING;
+    }
+
+    boolean isClosing() {
+        return state == State.CLOSING;
+    }
+
+    void handshakingOnLoop() {
         state = State.HANDSHAKING;
-        Channel ch = channel;
-        ch.writeAndFlush(session.hello().encode(ch.alloc()), ch.voidPromise());
-        cancel(handshakeTimeout);
-        handshakeTimeout = loop.schedule(() -> {
-            if (ch == channel && state == State.HANDSHAKING) {
-                logFailedHandshake("no answer to the session hello within heartbeat-timeout");
-                ch.close();
-            }
-        }, settings.heartbeatTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Client: the server's answer; it holds the session, new or not, and says where to resume. */
-    private void welcomedOnLoop(Welcome welcome) {
-        cancel(handshakeTimeout);
-        if (!welcome.id().equals(session.id())) {
-            protocolErrorOnLoop("WELCOME for session " + welcome.id() + ", not ours");
-            return;
-        }
-        if (!isPossiblePosition(welcome.received())) {
-            protocolErrorOnLoop("WELCOME resumes at position " + welcome.received() + ", outside "
-                    + session.outbound().acked() + ".." + session.outbound().sent());
-            return;
-        }
-        session.outbound().ackTo(welcome.received());
-        session.welcomed(welcome.window());
-        linkUpOnLoop();
+    /** The link's end will be the connection's end: the session is saying goodbye, or was told it. */
+    void closingOnLoop() {
+        state = State.CLOSING;
     }
 
-    /**
-     * Client: the server does not hold the session any more. A new one starts on the same link,
-     * carrying again what the old one had not seen acknowledged: where a message may arrive twice.
-     */
-    private void sessionLostOnLoop() {
-        SessionId lost = session.id();
-        session.restart();
-        log.warn("{} session {} could not be resumed (the server restarted, or it expired): {} unacknowledged "
-                + "message(s) sent again on the new session, where the server may see them a second time",
-                this, lost, session.outbound().size());
-        inbox.deliver(Keywords.SESSION_LOST);
-        helloOnLoop();
+    void deliverOnLoop(Object event) {
+        inbox.deliver(event);
     }
 
-    /**
-     * Server: a link whose HELLO opened this session or resumes it takes it over; an older link
-     * still attached is closed first, and the user sees it go.
-     *
-     * @param handshake    the link's handshake handler, replaced by this connection's
-     * @param peerReceived where the client resumes: the messages of ours it has (0 for a new session)
-     * @param peerWindow   the client's session buffer, in bytes
-     * @param existed      whether the session existed before this HELLO
-     * @return false when {@code peerReceived} is impossible: the link is refused and the session untouched
-     */
-    boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
-        assert loop.inEventLoop();
-        if (!isPossiblePosition(peerReceived)) {
-            log.warn("{} HELLO from {} resumes at position {}, outside {}..{}: refused", this, ch.remoteAddress(),
-                    peerReceived, session.outbound().acked(), session.outbound().sent());
-            ServerHandshake.refuse(ch, ControlFrame.Refused.BAD_POSITION);
-            return false;
-        }
+    void pumpOnLoop() {
+        outbox.pump();
+    }
+
+    /** Server: {@code ch} carries this session from now on; an older link still attached is closed. */
+    void replaceLinkOnLoop(Channel ch, ChannelHandler handshake) {
         if (channel != null) {
             Channel old = channel;
             channel = null;
@@ -474,24 +433,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             log.debug("{} taken over by a new link from {}", this, ch.remoteAddress());
             announceDisconnectOnLoop();
         }
-        cancel(expiry);
-        sessions.attached(this);
-        session.outbound().ackTo(peerReceived);
-        session.welcomed(peerWindow);
         channel = ch;
         ch.pipeline().remove(handshake);
         ch.pipeline().addLast("connection", new LinkHandler());
-        ch.writeAndFlush(session.welcome(existed).encode(ch.alloc()), ch.voidPromise());
-        linkUpOnLoop();
-        return true;
     }
 
-    /** A peer's position must lie between what it acknowledged and what we sent. */
-    private boolean isPossiblePosition(long peerReceived) {
-        return peerReceived >= session.outbound().acked() && peerReceived <= session.outbound().sent();
-    }
-
-    private void logFailedHandshake(String why) {
+    /** A handshake that failed counts, and is logged, like a failed dial. */
+    void logFailedAttempt(String why) {
         failedDials++;
         if (dialFailureLog.allow()) {
             log.info("{} session handshake failed ({} attempt{} so far): {}", this, failedDials,
@@ -501,157 +449,25 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
     }
 
-    // ---- session mode: frames on an established link ----
-
-    private void payloadOnLoop(byte[] payload) {
-        if (state == State.CLOSING) {
-            return; // after our FIN, or our BYE: not taken, and the peer knows what was
-        }
-        if (session != null) {
-            if (state != State.CONNECTED) {
-                logFailedHandshake("the server sent a message instead of answering the session hello: it has "
-                        + ":session off or is net.async 0.1.1; turn it on at both ends");
-                channel.close();
-                return;
-            }
-            session.countReceived();
-        }
-        inbox.stage(payload);
-    }
-
-    private void controlOnLoop(ControlFrame frame) {
-        if (frame instanceof Ack ack && state == State.CONNECTED) {
-            ackedOnLoop(ack.delivered());
-        } else if (frame instanceof Welcome welcome && state == State.HANDSHAKING && dialer != null) {
-            welcomedOnLoop(welcome);
-        } else if (frame instanceof Bye bye && state == State.CONNECTED) {
-            byeReceivedOnLoop(bye);
-        } else if (frame instanceof Refused refused && !refused.isFatal() && state == State.HANDSHAKING) {
-            sessionLostOnLoop();
-        } else if (frame instanceof Refused refused) {
-            if (dialFailureLog.allow()) {
-                log.warn("{} session refused: {}", this, refused.explanation());
-            } else {
-                log.debug("{} session refused again: {}", this, refused.explanation());
-            }
-            channel.close();
-        } else if (!(frame instanceof Ack || frame instanceof Bye) || state != State.CLOSING) {
-            protocolErrorOnLoop("unexpected " + frame + " while " + state);
-        }
-    }
-
-    private void ackedOnLoop(long delivered) {
-        if (!session.outbound().ackTo(delivered)) {
-            protocolErrorOnLoop("ACK of position " + delivered + ", beyond the " + session.outbound().sent()
-                    + " messages sent");
-            return;
-        }
-        outbox.pump(); // the buffer may have room again
-        byeIfDoneOnLoop();
-    }
-
-    /** The peer ended the session; whatever of ours it did not take goes on a new one, if we go on. */
-    private void byeReceivedOnLoop(Bye bye) {
-        if (!isPossiblePosition(bye.received())) {
-            protocolErrorOnLoop("BYE at position " + bye.received() + ", outside "
-                    + session.outbound().acked() + ".." + session.outbound().sent());
-            return;
-        }
-        session.outbound().ackTo(bye.received());
-        log.debug("{} ended by the peer", this);
-        if (dialer == null || (closeRequested && session.outbound().isEmpty())) {
-            state = State.CLOSING; // the link's end is the connection's end
+    /** A refusal repeats with every attempt while the configuration is wrong: once per loss, then a minute. */
+    void logRefusal(String why) {
+        if (dialFailureLog.allow()) {
+            log.warn("{} session refused: {}", this, why);
         } else {
-            session.restart();
-        }
-        channel.close();
-    }
-
-    private void protocolErrorOnLoop(String what) {
-        log.warn("{} session protocol error, dropping the link: {}", this, what);
-        channel.close();
-    }
-
-    // ---- session mode: acks ----
-
-    private void deliveredOnLoop(Object value) {
-        if (!(value instanceof byte[] payload)) {
-            return;
-        }
-        if (session.delivered(payload)) {
-            sendAckOnLoop();
-        } else if (!ackArmed && session.ackPending()) {
-            ackArmed = true;
-            loop.schedule(() -> {
-                ackArmed = false;
-                if (session.ackPending()) {
-                    sendAckOnLoop();
-                }
-            }, Session.ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void sendAckOnLoop() {
-        // without a link the ack is not needed: the next HELLO or WELCOME carries the position
-        if (channel != null && state == State.CONNECTED) {
-            channel.writeAndFlush(session.ack().encode(channel.alloc()), channel.voidPromise());
+            log.debug("{} session refused again: {}", this, why);
         }
     }
 
     @Override
     public void beforeFlush(Channel ch) {
-        if (session != null && state == State.CONNECTED && session.ackPending()) {
-            ch.write(session.ack().encode(ch.alloc()), ch.voidPromise()); // rides on the data's flush
+        if (protocol != null) {
+            protocol.beforeFlushOnLoop(ch);
         }
-    }
-
-    // ---- session mode: ending ----
-
-    /** Server: detached for session-expiry, the client is not coming back. */
-    private void expireOnLoop() {
-        log.debug("{} expired: no link for {} ms", this, session.settings().expiryMillis());
-        finishOnLoop();
-    }
-
-    /** Server: the acceptor's table ends this detached session, the oldest over its bounds, or the acceptor stopped. */
-    void endDetachedOnLoop() {
-        finishOnLoop();
-    }
-
-    /**
-     * write-chan closed: the session ends once the peer has acknowledged every message, with a
-     * BYE; it waits for that across links for at most session-expiry.
-     */
-    private void closeSessionOnLoop() {
-        closeRequested = true;
-        if (!session.isWelcomed() && session.outbound().isEmpty() && state != State.CONNECTED) {
-            finishOnLoop(); // no session to end, nothing to deliver
-            return;
-        }
-        closeDeadline = loop.schedule(() -> {
-            log.warn("{} closing without the peer's acknowledgement of {} message(s) after session-expiry ({} ms): "
-                    + "they may be lost", this, session.outbound().size(), session.settings().expiryMillis());
-            if (channel != null) {
-                channel.close();
-            }
-            finishOnLoop();
-        }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
-        byeIfDoneOnLoop();
-    }
-
-    private void byeIfDoneOnLoop() {
-        if (!closeRequested || state != State.CONNECTED || !session.outbound().isEmpty()) {
-            return;
-        }
-        state = State.CLOSING;
-        Channel ch = channel;
-        ch.writeAndFlush(new Bye(session.received()).encode(ch.alloc()))
-                .addListener(written -> closeGracefullyOnLoop(ch));
     }
 
     @Override
     public String toString() {
-        String what = session == null ? name : name + " " + session;
+        String what = protocol == null ? name : name + " " + protocol;
         return channel == null ? "[" + what + "]"
                 : "[" + what + " " + channel.localAddress() + " <-> " + channel.remoteAddress() + "]";
     }
@@ -693,10 +509,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             if (ctx.channel() != channel) {
                 return; // a link taken over, decoding what it still held as it closed
             }
-            if (msg instanceof byte[] payload) {
-                payloadOnLoop(payload);
-            } else {
-                controlOnLoop((ControlFrame) msg);
+            if (!(msg instanceof byte[] payload)) {
+                protocol.controlOnLoop((ControlFrame) msg);
+            } else if (state != State.CLOSING && (protocol == null || protocol.payloadOnLoop())) {
+                inbox.stage(payload); // not after our FIN or our BYE: the peer knows what was taken
             }
         }
 

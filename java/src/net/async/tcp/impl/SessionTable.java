@@ -84,7 +84,7 @@ final class SessionTable {
             return false;
         }
         if (found != null) {
-            return found.connection().attachOnLoop(ch, handshake, hello.received(), hello.window(), true);
+            return found.connection().protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true);
         }
         if (hello.resume()) {
             log.info("[session acceptor] {} asks to resume session {}, which this server does not hold (expired, "
@@ -95,7 +95,7 @@ final class SessionTable {
         }
         Connection opened = opener.open(hello.id());
         live.put(hello.id(), new Entry(opened, principal));
-        return opened.attachOnLoop(ch, handshake, 0, hello.window(), false);
+        return opened.protocol().attachOnLoop(ch, handshake, 0, hello.window(), false);
     }
 
     /**
@@ -104,13 +104,13 @@ final class SessionTable {
      */
     void detached(Connection session) {
         if (stopped) {
-            loop.execute(session::endDetachedOnLoop); // not in the middle of its own state change
+            loop.execute(session::finishOnLoop); // not in the middle of its own state change
             return;
         }
         if (!detached.add(session)) {
             return;
         }
-        ReplayBuffer outbound = session.session().outbound();
+        ReplayBuffer outbound = session.protocol().session().outbound();
         detachedBytes += outbound.bytes();
         outbound.watchGrowth(bytes -> {
             detachedBytes += bytes;
@@ -122,7 +122,7 @@ final class SessionTable {
     /** {@code session} has a link again, or has ended. */
     void attached(Connection session) {
         if (detached.remove(session)) {
-            ReplayBuffer outbound = session.session().outbound();
+            ReplayBuffer outbound = session.protocol().session().outbound();
             detachedBytes -= outbound.bytes();
             outbound.watchGrowth(null);
         }
@@ -131,7 +131,7 @@ final class SessionTable {
     /** {@code session} has ended: its id is free of it for good. */
     void remove(Connection session) {
         attached(session);
-        live.remove(session.session().id());
+        live.remove(session.protocol().session().id());
     }
 
     /**
@@ -142,7 +142,7 @@ final class SessionTable {
         stopped = true;
         for (Connection session : detached.toArray(new Connection[0])) {
             attached(session);
-            session.endDetachedOnLoop();
+            session.finishOnLoop();
         }
     }
 
@@ -174,7 +174,7 @@ final class SessionTable {
                         maxDetachedBytes, victim, count);
             }
             attached(victim); // out of the count whatever happens next
-            victim.endDetachedOnLoop();
+            victim.finishOnLoop();
         }
     }
 }

@@ -1,0 +1,308 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import net.async.tcp.impl.ControlFrame.Ack;
+import net.async.tcp.impl.ControlFrame.Bye;
+import net.async.tcp.impl.ControlFrame.Refused;
+import net.async.tcp.impl.ControlFrame.Welcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Session mode's side of one {@link Connection}: the handshake that starts every link, the acks,
+ * the wait of a detached server session, and the goodbye that ends a session. The connection
+ * keeps the link's life (dial, up, down, close); this decides what the session frames mean.
+ *
+ * <pre>
+ *  client link ready ──HELLO──▶  WELCOME ──▶ connection up, unacknowledged messages sent again
+ *                                REFUSED(unknown session) ──▶ :session-lost, HELLO for a new one
+ *  server HELLO ──▶ {@link SessionTable} ──▶ attachOnLoop: older link closed, WELCOME, connection up
+ *  message delivered ──▶ ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
+ *  write-chan closed ──▶ every message acknowledged ──▶ BYE, and the link's end is the session's
+ * </pre>
+ *
+ * <h2>Threading</h2>
+ * Confined to the connection's event loop, like the connection itself.
+ */
+final class SessionProtocol {
+    private static final Logger log = LoggerFactory.getLogger(SessionProtocol.class);
+
+    private final Connection connection;
+    private final EventLoop loop;
+    private final Session session;
+    private final SessionTable sessions; // the server's table, or null on a client
+    private final long handshakeTimeoutMillis;
+    private ScheduledFuture<?> handshakeTimeout; // client: no WELCOME yet
+    private ScheduledFuture<?> expiry; // server: detached
+    private ScheduledFuture<?> closeDeadline; // write-chan closed, not everything acknowledged yet
+    private boolean closeRequested;
+    private boolean ackArmed;
+
+    SessionProtocol(Connection connection, EventLoop loop, Session session, SessionTable sessions,
+                    long handshakeTimeoutMillis) {
+        this.connection = connection;
+        this.loop = loop;
+        this.session = session;
+        this.sessions = sessions;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    // ---- a link starts ----
+
+    /** Client: the first frame on a new link resumes the session, or opens one. */
+    void helloOnLoop() {
+        connection.handshakingOnLoop();
+        Channel ch = connection.link();
+        ch.writeAndFlush(session.hello().encode(ch.alloc()), ch.voidPromise());
+        cancel(handshakeTimeout);
+        handshakeTimeout = loop.schedule(() -> {
+            if (ch == connection.link() && connection.isHandshaking()) {
+                connection.logFailedAttempt("no answer to the session hello within heartbeat-timeout");
+                ch.close();
+            }
+        }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Client: the server's answer; it holds the session, new or not, and says where to resume. */
+    private void welcomedOnLoop(Welcome welcome) {
+        cancel(handshakeTimeout);
+        if (!welcome.id().equals(session.id())) {
+            protocolErrorOnLoop("WELCOME for session " + welcome.id() + ", not ours");
+            return;
+        }
+        if (!isPossiblePosition(welcome.received())) {
+            protocolErrorOnLoop("WELCOME resumes at position " + welcome.received() + ", outside "
+                    + session.outbound().acked() + ".." + session.outbound().sent());
+            return;
+        }
+        session.outbound().ackTo(welcome.received());
+        session.welcomed(welcome.window());
+        connection.linkUpOnLoop();
+    }
+
+    /**
+     * Client: the server does not hold the session any more. A new one starts on the same link,
+     * carrying again what the old one had not seen acknowledged: where a message may arrive twice.
+     */
+    private void sessionLostOnLoop() {
+        SessionId lost = session.id();
+        session.restart();
+        log.warn("{} session {} could not be resumed (the server restarted, or it expired): {} unacknowledged "
+                + "message(s) sent again on the new session, where the server may see them a second time",
+                connection, lost, session.outbound().size());
+        connection.deliverOnLoop(Keywords.SESSION_LOST);
+        helloOnLoop();
+    }
+
+    /**
+     * Server: a link whose HELLO opened this session or resumes it takes it over; an older link
+     * still attached is closed first, and the user sees it go.
+     *
+     * @param handshake    the link's handshake handler, replaced by the connection's
+     * @param peerReceived where the client resumes: the messages of ours it has (0 for a new session)
+     * @param peerWindow   the client's session buffer, in bytes
+     * @param existed      whether the session existed before this HELLO
+     * @return false when {@code peerReceived} is impossible: the link is refused and the session untouched
+     */
+    boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
+        if (!isPossiblePosition(peerReceived)) {
+            log.warn("{} HELLO from {} resumes at position {}, outside {}..{}: refused", connection,
+                    ch.remoteAddress(), peerReceived, session.outbound().acked(), session.outbound().sent());
+            ServerHandshake.refuse(ch, Refused.BAD_POSITION);
+            return false;
+        }
+        cancel(expiry);
+        sessions.attached(connection);
+        session.outbound().ackTo(peerReceived);
+        session.welcomed(peerWindow);
+        connection.replaceLinkOnLoop(ch, handshake);
+        ch.writeAndFlush(session.welcome(existed).encode(ch.alloc()), ch.voidPromise());
+        connection.linkUpOnLoop();
+        return true;
+    }
+
+    /** A peer's position must lie between what it acknowledged and what we sent. */
+    private boolean isPossiblePosition(long peerReceived) {
+        return peerReceived >= session.outbound().acked() && peerReceived <= session.outbound().sent();
+    }
+
+    // ---- frames on a link ----
+
+    /** A message from the peer: counted, unless it came where a WELCOME was due (the peer has sessions off). */
+    boolean payloadOnLoop() {
+        if (!connection.isUp()) {
+            connection.logFailedAttempt("the server sent a message instead of answering the session hello: it has "
+                    + ":session off or is net.async 0.1.1; turn it on at both ends");
+            connection.link().close();
+            return false;
+        }
+        session.countReceived();
+        return true;
+    }
+
+    void controlOnLoop(ControlFrame frame) {
+        if (frame instanceof Ack ack && connection.isUp()) {
+            ackedOnLoop(ack.delivered());
+        } else if (frame instanceof Welcome welcome && connection.isHandshaking()) {
+            welcomedOnLoop(welcome);
+        } else if (frame instanceof Bye bye && connection.isUp()) {
+            byeReceivedOnLoop(bye);
+        } else if (frame instanceof Refused refused && !refused.isFatal() && connection.isHandshaking()) {
+            sessionLostOnLoop();
+        } else if (frame instanceof Refused refused) {
+            connection.logRefusal(refused.explanation());
+            connection.link().close();
+        } else if (!(frame instanceof Ack || frame instanceof Bye) || !connection.isClosing()) {
+            protocolErrorOnLoop("unexpected " + frame);
+        }
+    }
+
+    private void ackedOnLoop(long delivered) {
+        if (!session.outbound().ackTo(delivered)) {
+            protocolErrorOnLoop("ACK of position " + delivered + ", beyond the " + session.outbound().sent()
+                    + " messages sent");
+            return;
+        }
+        connection.pumpOnLoop(); // the buffer may have room again
+        byeIfDoneOnLoop();
+    }
+
+    /** The peer ended the session; whatever of ours it did not take goes on a new one, if we go on. */
+    private void byeReceivedOnLoop(Bye bye) {
+        if (!isPossiblePosition(bye.received())) {
+            protocolErrorOnLoop("BYE at position " + bye.received() + ", outside "
+                    + session.outbound().acked() + ".." + session.outbound().sent());
+            return;
+        }
+        session.outbound().ackTo(bye.received());
+        log.debug("{} ended by the peer", connection);
+        if (sessions != null || (closeRequested && session.outbound().isEmpty())) {
+            connection.closingOnLoop(); // the link's end is the connection's end
+        } else {
+            session.restart();
+        }
+        connection.link().close();
+    }
+
+    private void protocolErrorOnLoop(String what) {
+        log.warn("{} session protocol error, dropping the link: {}", connection, what);
+        connection.link().close();
+    }
+
+    // ---- acks ----
+
+    /** A value reached read-chan (or was dropped there): count it, and acknowledge now or soon. */
+    void deliveredOnLoop(Object value) {
+        if (!(value instanceof byte[] payload)) {
+            return;
+        }
+        if (session.delivered(payload)) {
+            sendAckOnLoop();
+        } else if (!ackArmed && session.ackPending()) {
+            ackArmed = true;
+            loop.schedule(() -> {
+                ackArmed = false;
+                if (session.ackPending()) {
+                    sendAckOnLoop();
+                }
+            }, Session.ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendAckOnLoop() {
+        // without a link the ack is not needed: the next HELLO or WELCOME carries the position
+        Channel ch = connection.link();
+        if (ch != null && connection.isUp()) {
+            ch.writeAndFlush(session.ack().encode(ch.alloc()), ch.voidPromise());
+        }
+    }
+
+    /** Data is about to be flushed: a pending ack rides along. */
+    void beforeFlushOnLoop(Channel ch) {
+        if (connection.isUp() && session.ackPending()) {
+            ch.write(session.ack().encode(ch.alloc()), ch.voidPromise());
+        }
+    }
+
+    // ---- a link ends, a session ends ----
+
+    /** The link went down; a handshake that did not finish is a failed attempt. */
+    void linkDownOnLoop(boolean handshaking) {
+        if (handshaking) {
+            cancel(handshakeTimeout);
+            connection.logFailedAttempt("the server closed the link during the session handshake: if this goes on, "
+                    + "it has :session off or is net.async 0.1.1");
+        }
+    }
+
+    /** Server: the link is gone; the session waits session-expiry for its client, in the table's bounds. */
+    void detachedOnLoop() {
+        expiry = loop.schedule(() -> {
+            log.debug("{} expired: no link for {} ms", connection, session.settings().expiryMillis());
+            connection.finishOnLoop();
+        }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
+        sessions.detached(connection);
+    }
+
+    /**
+     * write-chan closed: the session ends once the peer has acknowledged every message, with a
+     * BYE; it waits for that across links for at most session-expiry.
+     */
+    void writeChanClosedOnLoop() {
+        closeRequested = true;
+        if (!session.isWelcomed() && session.outbound().isEmpty() && !connection.isUp()) {
+            connection.finishOnLoop(); // no session to end, nothing to deliver
+            return;
+        }
+        closeDeadline = loop.schedule(() -> {
+            log.warn("{} closing without the peer's acknowledgement of {} message(s) after session-expiry ({} ms): "
+                    + "they may be lost", connection, session.outbound().size(), session.settings().expiryMillis());
+            Channel ch = connection.link();
+            if (ch != null) {
+                ch.close();
+            }
+            connection.finishOnLoop();
+        }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
+        byeIfDoneOnLoop();
+    }
+
+    /** After a close, once the link is up and every message acknowledged: goodbye. */
+    void byeIfDoneOnLoop() {
+        if (closeRequested && connection.isUp() && session.outbound().isEmpty()) {
+            Channel ch = connection.link();
+            connection.closingOnLoop();
+            ch.writeAndFlush(new Bye(session.received()).encode(ch.alloc()))
+                    .addListener(written -> connection.closeGracefullyOnLoop(ch));
+        }
+    }
+
+    /** The connection has ended: no timer of the session's may fire, and the table forgets it. */
+    void finishedOnLoop() {
+        cancel(handshakeTimeout);
+        cancel(expiry);
+        cancel(closeDeadline);
+        if (sessions != null) {
+            sessions.remove(connection);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return session.toString();
+    }
+}
