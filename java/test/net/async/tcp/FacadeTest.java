@@ -134,6 +134,9 @@ class FacadeTest {
         assertMessage("heartbeat-timeout must be longer than heartbeat-period (1000 ms)",
                 () -> ConnectOptions.builder().heartbeatPeriodMillis(1000).heartbeatTimeoutMillis(500).build());
         assertMessage("max-frame-size must be > 0: 0", () -> AcceptOptions.builder().maxFrameSize(0).build());
+        assertMessage("session-buffer must be > 0: 0",
+                () -> ConnectOptions.builder().session(true).sessionBufferBytes(0).build());
+        assertMessage("max-detached-bytes must be > 0: -1", () -> AcceptOptions.builder().maxDetachedBytes(-1).build());
         try (EventLoop loop = Tcp.eventLoop()) {
             assertMessage("port must be in 0..65535: 70000", () -> Tcp.connect(loop, "localhost", 70000));
             assertMessage("port must be in 0..65535: -1", () -> Tcp.accept(loop, -1));
@@ -147,6 +150,12 @@ class FacadeTest {
         assertEquals(5000, options.heartbeatPeriodMillis());
         assertEquals(20000, options.heartbeatTimeoutMillis());
         assertEquals(4000, ConnectOptions.builder().heartbeatPeriodMillis(1000).build().heartbeatTimeoutMillis());
+        assertFalse(options.session(), "sessions are opt-in");
+        AcceptOptions sessions = AcceptOptions.builder().session(true).build();
+        assertEquals(120_000, sessions.sessionExpiryMillis());
+        assertEquals(4 * 1024 * 1024, sessions.sessionBufferBytes());
+        assertEquals(10_000, sessions.maxDetachedSessions());
+        assertEquals(256L * 1024 * 1024, sessions.maxDetachedBytes());
     }
 
     @Test
@@ -184,7 +193,7 @@ class FacadeTest {
 
     @Test
     void eventsMapToAndFromTheClojureKeywords() {
-        for (Event status : new Event[] {Event.CONNECTED, Event.DISCONNECTED, Event.CLOSED}) {
+        for (Event status : new Event[] {Event.CONNECTED, Event.DISCONNECTED, Event.SESSION_LOST, Event.CLOSED}) {
             assertSame(status, Event.of(status.keyword()));
         }
         assertSame(Event.CLOSED, Event.of(null));
