@@ -16,4 +16,6 @@
 (String. ^bytes (take-within! (:read-chan client)))
 (shutdown! el)
 (take-within! (:read-chan client))
+(require '[net.async.util :as util] '[net.async.synchro :as synchro])   ; the rest of the original jar
+(util/parse-endpoint "127.0.0.1:8880")
 (shutdown-agents)

@@ -93,6 +93,7 @@
    closed or the event loop shuts down. Returns at once; the server need not exist yet.
 
      (connect <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:read-chan <chan> :write-chan <chan>}
+                                                                     (and :session true in session mode)
      (<!! read-chan)  → :connected | <byte[]> | :disconnected | :session-lost | :closed
      (>!! write-chan <byte[]>)
      (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
@@ -119,7 +120,8 @@
      :session-buffer       bytes of unacknowledged messages kept before writers wait (each counts
                            its length + 32), default 4 MiB"
   [event-loop {:keys [host port]} & {:as opts}]
-  (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts))))
+  (cond-> (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts)))
+    (:session opts) (assoc :session true)))
 
 (defn accept
   "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted
