@@ -11,8 +11,10 @@
    With :session true at both ends, no message is lost or duplicated across reconnects.
 
    A thin door to the Java core, net.async.tcp.Tcp; defaults live there."
-  (:require [clojure.core.async])
-  (:import [java.util.function Supplier]
+  (:require [clojure.core.async]
+            [clojure.java.io :as io])
+  (:import [java.nio.file Path]
+           [java.util.function Supplier]
            [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
             ConnectOptions$Builder EventLoop Tcp]))
 
@@ -42,6 +44,11 @@
 (defn- ^EventLoop loop-of [event-loop]
   (or (::loop event-loop)
       (throw (IllegalArgumentException. "not an event loop: pass the map (event-loop) returns"))))
+
+(defn- unix-path
+  "A Unix domain socket's path, from a string or anything java.io.File takes."
+  ^Path [path]
+  (.toPath (io/file path)))
 
 (defn- chan-factory ^Supplier [f]
   (reify Supplier (get [_] (f))))
@@ -93,6 +100,7 @@
    closed or the event loop shuts down. Returns at once; the server need not exist yet.
 
      (connect <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:read-chan <chan> :write-chan <chan>}
+     (connect <event-loop> {:path \"/run/app.sock\"} & opts)         ; a Unix domain socket
                                                                      (and :session true in session mode)
      (<!! read-chan)  → :connected | <byte[]> | :disconnected | :session-lost | :closed
      (>!! write-chan <byte[]>)
@@ -119,9 +127,14 @@
                            every message, default 120000
      :session-buffer       bytes of unacknowledged messages kept before writers wait (each counts
                            its length + 32), default 4 MiB"
-  [event-loop {:keys [host port]} & {:as opts}]
-  (cond-> (.toMap (Tcp/connect (loop-of event-loop) (or host "localhost") (int port) (connect-options opts)))
-    (:session opts) (assoc :session true)))
+  [event-loop {:keys [host port path]} & {:as opts}]
+  (let [loop    (loop-of event-loop)
+        options (connect-options opts)
+        socket  (if path
+                  (Tcp/connect loop (unix-path path) options)
+                  (Tcp/connect loop ^String (or host "localhost") (int port) options))]
+    (cond-> (.toMap ^ClientSocket socket)
+      (:session opts) (assoc :session true))))
 
 (defn accept
   "Listens on a port, binding at once (a java.net.BindException if it is taken). Each accepted
@@ -129,10 +142,13 @@
 
      (accept <event-loop> {:host \"127.0.0.1\" :port 9988} & opts)
        → {:accept-chan <chan> :port <int> :rejected <IDeref> :evicted <IDeref>}
+     (accept <event-loop> {:path \"/run/app.sock\"} & opts)           ; a Unix domain socket: :path, not :port
      (<!! accept-chan) → {:read-chan <chan> :write-chan <chan>}
      (close! accept-chan)
 
    :host omitted binds the wildcard address; :port 0 binds any free port, returned as :port.
+   With :path, a leftover socket file nobody listens on (its process died) is replaced, and the
+   file is removed when accepting stops; a path somebody listens on throws a BindException.
    An accepted connection's read-chan yields :connected, payloads, then :closed (no reconnect).
 
    Options (keyword args or a trailing map):
@@ -156,9 +172,14 @@
      :max-detached-sessions  sessions whose client is away kept at once; beyond it the oldest
                          is evicted and counted in @(:evicted accept-socket), default 10000
      :max-detached-bytes bytes those sessions may hold together, the same way, default 256 MiB"
-  [event-loop {:keys [host port]} & {:as opts}]
-  (let [^AcceptSocket socket (Tcp/accept (loop-of event-loop) host (int port) (accept-options opts))]
-    {:accept-chan (.acceptChan socket)
-     :port        (.port socket)
-     :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))
-     :evicted     (reify clojure.lang.IDeref (deref [_] (.evictedSessions socket)))}))
+  [event-loop {:keys [host port path]} & {:as opts}]
+  (let [loop    (loop-of event-loop)
+        options (accept-options opts)
+        ^AcceptSocket socket (if path
+                               (Tcp/accept loop (unix-path path) options)
+                               (Tcp/accept loop ^String host (int port) options))]
+    (cond-> {:accept-chan (.acceptChan socket)
+             :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))
+             :evicted     (reify clojure.lang.IDeref (deref [_] (.evictedSessions socket)))}
+      path       (assoc :path (str (.path socket)))
+      (not path) (assoc :port (.port socket)))))

@@ -1,6 +1,7 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,13 +27,15 @@ import net.async.tcp.impl.Chans;
 public final class AcceptSocket implements AutoCloseable {
     private final Object acceptChan;
     private final int port;
+    private final Path path;
     private final Runnable stop;
     private final LongSupplier rejected;
     private final LongSupplier evicted;
 
-    AcceptSocket(Object acceptChan, int port, Runnable stop, LongSupplier rejected, LongSupplier evicted) {
+    AcceptSocket(Object acceptChan, int port, Path path, Runnable stop, LongSupplier rejected, LongSupplier evicted) {
         this.acceptChan = acceptChan;
         this.port = port;
+        this.path = path;
         this.stop = stop;
         this.rejected = rejected;
         this.evicted = evicted;
@@ -43,9 +46,14 @@ public final class AcceptSocket implements AutoCloseable {
         return acceptChan;
     }
 
-    /** {@return the bound port; useful after binding port 0} */
+    /** {@return the bound port; useful after binding port 0; 0 for a Unix domain socket} */
     public int port() {
         return port;
+    }
+
+    /** {@return the Unix domain socket's file, or {@code null} for TCP} */
+    public Path path() {
+        return path;
     }
 
     /** {@return the number of connections closed at once because {@code maxConnections} were alive} */
@@ -91,6 +99,6 @@ public final class AcceptSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AcceptSocket[port " + port + "]";
+        return "AcceptSocket[" + (path != null ? "unix:" + path : "port " + port) + "]";
     }
 }

@@ -2,10 +2,11 @@
 package net.async.tcp;
 
 import java.net.BindException;
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import net.async.tcp.impl.Acceptor;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Connection;
+import net.async.tcp.impl.Remote;
 
 /**
  * The entry point for Java callers, one static method per function of the Clojure namespace
@@ -77,9 +78,27 @@ public final class Tcp {
      */
     public static ClientSocket connect(EventLoop loop, String host, int port, ConnectOptions options) {
         Checks.notNull(host, "host");
-        Checks.port(port);
+        return connect(loop, Remote.tcp(host, port), options);
+    }
+
+    /**
+     * A client connection over the Unix domain socket at {@code path}, otherwise like
+     * {@link #connect(EventLoop, String, int, ConnectOptions)}: it redials until closed, and the
+     * socket need not exist yet.
+     *
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param path    the socket's file; must not be {@code null}
+     * @param options the connection's options; must not be {@code null}
+     * @return the connection, not yet connected
+     * @throws IllegalStateException when {@code loop} is shut down
+     */
+    public static ClientSocket connect(EventLoop loop, Path path, ConnectOptions options) {
+        return connect(loop, Remote.unix(path), options);
+    }
+
+    private static ClientSocket connect(EventLoop loop, Remote remote, ConnectOptions options) {
         Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
-                options.settings(), host, port, options.reconnectPolicy(), options.connectTimeoutMillis());
+                options.settings(), remote, options.reconnectPolicy(), options.connectTimeoutMillis());
         connection.start();
         return new ClientSocket(connection.readChan(), connection.writeChan());
     }
@@ -113,12 +132,31 @@ public final class Tcp {
      */
     public static AcceptSocket accept(EventLoop loop, String host, int port, AcceptOptions options)
             throws BindException {
-        Checks.port(port);
-        InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        return accept(loop, Remote.tcp(host, port), options);
+    }
+
+    /**
+     * Listens on the Unix domain socket at {@code path}, otherwise like
+     * {@link #accept(EventLoop, String, int, AcceptOptions)}. A leftover socket file that nobody
+     * listens on (its process died) is replaced; the file is removed when accepting stops.
+     *
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param path    the socket's file; must not be {@code null}
+     * @param options the options of the listening socket and of every connection it accepts
+     * @return the listening socket, already bound
+     * @throws BindException         when a process listens on {@code path}, a file that is not a
+     *                               socket is there, or it cannot be created; the message names it
+     * @throws IllegalStateException when {@code loop} is shut down
+     */
+    public static AcceptSocket accept(EventLoop loop, Path path, AcceptOptions options) throws BindException {
+        return accept(loop, Remote.unix(path), options);
+    }
+
+    private static AcceptSocket accept(EventLoop loop, Remote at, AcceptOptions options) throws BindException {
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
                 options.writeChanFactory(), options.settings(), options.maxConnections(), options.detachedLimits());
         int bound = acceptor.bind(at);
-        return new AcceptSocket(acceptor.acceptChan(), bound, acceptor::close, acceptor::rejectedCount,
+        return new AcceptSocket(acceptor.acceptChan(), bound, at.path(), acceptor::close, acceptor::rejectedCount,
                 acceptor::evictedCount);
     }
 

@@ -45,6 +45,22 @@ class TlsTest {
     }
 
     @Test
+    void mutualTlsWorksOverAUnixSocketWhereThereIsNoHostNameToCheck(@TempDir Path dir) throws Exception {
+        AcceptOptions serverTls = AcceptOptions.builder().sslContext(certificates.server("server", "client")).build();
+        ConnectOptions clientTls = ConnectOptions.builder().sslContext(certificates.client("client", "server")).build();
+        Path socket = dir.resolve("tls.sock");
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = Tcp.accept(loop, socket, serverTls)) {
+            ClientSocket client = Tcp.connect(loop, socket, clientTls);
+            ClientSocket peer = server.accept(WAIT);
+            assertNotNull(peer);
+            assertEquals("CN=net-async-test-client", peer.peerPrincipal().getName());
+            client.write("secret".getBytes(UTF_8));
+            assertEquals(Event.CONNECTED, peer.read(WAIT));
+            assertEquals("secret", new String(peer.read(WAIT).payload(), UTF_8));
+        }
+    }
+
+    @Test
     void clientRefusesAServerWhoseCertificateNamesAnotherHost() throws Exception {
         AcceptOptions impostor = AcceptOptions.builder().sslContext(certificates.server("impostor")).build();
         ConnectOptions trustsImpostor = ConnectOptions.builder().reconnectPeriodMillis(100)

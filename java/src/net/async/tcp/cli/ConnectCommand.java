@@ -24,7 +24,7 @@ import net.async.tcp.Tcp;
  */
 final class ConnectCommand {
     static final String USAGE = """
-            usage: net-async connect HOST:PORT [--reconnect-period MS] [--wait MS] [--session]
+            usage: net-async connect HOST:PORT|unix:PATH [--reconnect-period MS] [--wait MS] [--session]
               Sends each line of standard input as one message (UTF-8, without the newline) and
               prints every event and message that arrives. Reconnects until standard input ends;
               then prints replies until none has come for --wait ms (default 1000), sends what is
@@ -54,9 +54,12 @@ final class ConnectCommand {
         if (to == null) {
             throw new UsageException("missing HOST:PORT\n" + USAGE);
         }
-        resolve(to.host());
+        if (!to.isUnix()) {
+            resolve(to.host());
+        }
         try (EventLoop loop = Tcp.eventLoop()) {
-            ClientSocket client = Tcp.connect(loop, to.host(), to.port(), options.build());
+            ClientSocket client = to.isUnix() ? Tcp.connect(loop, to.path(), options.build())
+                    : Tcp.connect(loop, to.host(), to.port(), options.build());
             LastEvent last = new LastEvent();
             Thread reader = startPrinting(client, printer, to, last);
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

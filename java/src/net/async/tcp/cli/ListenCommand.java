@@ -19,9 +19,10 @@ import net.async.tcp.Tcp;
  */
 final class ListenCommand {
     static final String USAGE = """
-            usage: net-async listen [HOST:]PORT [--echo] [--session]
-              Accepts connections on PORT (all interfaces unless HOST is given; 0 = any free port)
-              and prints each event and message with the peer address and a timestamp.
+            usage: net-async listen [HOST:]PORT|unix:PATH [--echo] [--session]
+              Accepts connections on PORT (all interfaces unless HOST is given; 0 = any free port),
+              or on the Unix domain socket at PATH, and prints each event and message with the
+              peer address and a timestamp.
               --echo      send every message back to its sender
               --session   session mode (:session true): clients must have it on too""";
 
@@ -48,7 +49,8 @@ final class ListenCommand {
         }
         try (EventLoop loop = Tcp.eventLoop()) {
             AcceptSocket acceptor = bind(loop, at, session);
-            System.err.println("listening on " + (at.host() == null ? "*" : at.host()) + ":" + acceptor.port());
+            System.err.println("listening on " + (at.isUnix() ? at : (at.host() == null ? "*" : at.host()) + ":"
+                    + acceptor.port()));
             ClientSocket peer;
             while ((peer = acceptor.accept(Duration.ofDays(365))) != null) {
                 serve(peer, printer, echo);
@@ -59,7 +61,8 @@ final class ListenCommand {
 
     private static AcceptSocket bind(EventLoop loop, Endpoint at, boolean session) {
         try {
-            return Tcp.accept(loop, at.host(), at.port(), AcceptOptions.builder().session(session).build());
+            AcceptOptions options = AcceptOptions.builder().session(session).build();
+            return at.isUnix() ? Tcp.accept(loop, at.path(), options) : Tcp.accept(loop, at.host(), at.port(), options);
         } catch (BindException e) {
             throw new UsageException("cannot listen on " + at + ": " + e.getMessage());
         }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.Errors;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +53,7 @@ public final class Acceptor implements Reactor.Member {
     // under a flood, one line a second is enough
     private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private Channel server;
+    private Path unixPath; // a Unix socket's file; set by bind before the loop sees this acceptor
     private ScheduledFuture<?> closedCheck;
     private int live;
 
@@ -111,25 +113,30 @@ public final class Acceptor implements Reactor.Member {
     }
 
     /**
-     * Binds at once, on the caller's thread, and returns the bound port.
+     * Binds at once, on the caller's thread, and returns the bound port. A Unix socket's leftover
+     * file from a process that died is removed first ({@link UnixSocketFile}).
      *
-     * @param at the address to bind; port 0 for any free one
-     * @return the bound port
+     * @param at the address to bind: a port (0 for any free one), or a Unix socket's path
+     * @return the bound port; 0 for a Unix socket
      * @throws BindException when the address is in use or cannot be assigned, as the original did
      * @throws IllegalStateException when the event loop is shut down, as for a client
      */
-    public int bind(InetSocketAddress at) throws BindException {
+    public int bind(Remote at) throws BindException {
         if (!reactor.isRunning()) {
             // checked first: Netty would log a stack trace for a channel a dead loop cannot register
             throw new IllegalStateException("event loop is shut down");
         }
+        if (at.isUnix()) {
+            UnixSocketFile.clearStale(at.path());
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(reactor.loop())
-                .channel(reactor.transport().serverSocketChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
+                .channel(reactor.transport().serverChannel(at))
+                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR);
+        if (!at.isUnix()) {
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        bootstrap.handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel listening) {
                         // on the loop, at registration, so before the bind: no accept can see it unset
@@ -142,15 +149,16 @@ public final class Acceptor implements Reactor.Member {
                         acceptOnLoop(child);
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(at).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(at.toBindAddress(reactor.transport())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             if (bound.cause() instanceof RejectedExecutionException) {
                 throw new IllegalStateException("event loop is shut down", bound.cause());
             }
             throw failOnBind(at, bound.cause());
         }
+        unixPath = at.path();
         reactor.execute(this::startOnLoop);
-        return ((InetSocketAddress) bound.channel().localAddress()).getPort();
+        return at.isUnix() ? 0 : ((InetSocketAddress) bound.channel().localAddress()).getPort();
     }
 
     private void startOnLoop() {
@@ -252,6 +260,7 @@ public final class Acceptor implements Reactor.Member {
         if (server.isOpen()) {
             log.debug("[acceptor {}] closed", server.localAddress());
             server.close();
+            deleteUnixSocketFile();
         }
         if (sessions != null) {
             sessions.stopOnLoop();
@@ -261,12 +270,23 @@ public final class Acceptor implements Reactor.Member {
         reactor.unregister(this);
     }
 
+    /** The file of a Unix socket goes with its listener, whichever transport would have left it. */
+    private void deleteUnixSocketFile() {
+        if (unixPath != null) {
+            try {
+                UnixSocketFile.delete(unixPath);
+            } catch (BindException e) {
+                log.warn("[acceptor unix:{}] closed, but its file stays: {}", unixPath, e.getMessage());
+            }
+        }
+    }
+
     /** A connection announced on an accept-chan that the user closed: nobody will ever use it. */
     private static void closeUnclaimed(Object socket) {
         Chans.close(((Map<?, ?>) socket).get(Keywords.WRITE_CHAN));
     }
 
-    private static BindException failOnBind(InetSocketAddress at, Throwable cause) {
+    private static BindException failOnBind(Remote at, Throwable cause) {
         if (cause instanceof BindException bind) {
             return bind;
         }

@@ -79,7 +79,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                       String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis,
+                       Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis,
                        Consumer<Connection> onFirstReady, SessionTable sessions, SessionId sessionId) {
         this.reactor = reactor;
         this.loop = reactor.loop();
@@ -93,10 +93,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
                 : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
                 protocol == null ? new InFlight() : protocol.session().outbound());
-        this.dialer = host == null ? null : new Dialer(reactor, host, port, reconnect, connectTimeoutMillis,
+        this.dialer = remote == null ? null : new Dialer(reactor, remote, reconnect, connectTimeoutMillis,
                 new Initializer());
         this.onFirstReady = onFirstReady;
-        this.name = host == null ? "accepted" : "client->" + dialer;
+        this.name = remote == null ? "accepted" : "client->" + dialer;
     }
 
     /**
@@ -106,15 +106,14 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      * @param readChan             the channel to deliver events and payloads to
      * @param writeChan            the channel to take payloads from
      * @param settings             heartbeat, frame and TLS settings
-     * @param host                 the server's host name or address
-     * @param port                 the server's port
+     * @param remote               the server's host and port, or its Unix socket
      * @param reconnect            when to redial
      * @param connectTimeoutMillis milliseconds a dial may take
      * @return the connection, not yet dialing
      */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                    String host, int port, ReconnectPolicy reconnect, int connectTimeoutMillis) {
-        return new Connection(reactor, readChan, writeChan, settings, host, port, reconnect, connectTimeoutMillis,
+                                    Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis) {
+        return new Connection(reactor, readChan, writeChan, settings, remote, reconnect, connectTimeoutMillis,
                 c -> { }, null, null);
     }
 
@@ -126,7 +125,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                Consumer<Connection> onReady) {
-        return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0, onReady, null, null);
+        return new Connection(reactor, readChan, writeChan, settings, null, null, 0, onReady, null, null);
     }
 
     /**
@@ -137,7 +136,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     static Connection acceptedSession(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                       SessionTable sessions, SessionId id, Consumer<Connection> onReady) {
-        return new Connection(reactor, readChan, writeChan, settings, null, 0, null, 0, onReady, sessions, id);
+        return new Connection(reactor, readChan, writeChan, settings, null, null, 0, onReady, sessions, id);
     }
 
     /** {@return the session mode's side of this connection, or {@code null} in plain mode} */

@@ -8,42 +8,50 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
- * Opens client links to one remote address. The address stays unresolved, so every attempt looks
- * the host up afresh, off the event loop ({@link OffLoopResolver}), and an unknown host fails
- * like a refused connection.
+ * Opens client links to one remote address. A TCP address stays unresolved, so every attempt
+ * looks the host up afresh, off the event loop ({@link OffLoopResolver}), and an unknown host
+ * fails like a refused connection. A Unix domain socket is dialed by its path.
  *
  * <h2>Threading</h2>
  * Confined to the connection's event loop (the failure count); the rest is immutable.
  */
 final class Dialer {
     private final Bootstrap bootstrap;
-    private final InetSocketAddress remote;
+    private final Remote remote;
+    private final SocketAddress address;
     private final ReconnectPolicy policy;
     private int failures;
 
-    Dialer(Reactor reactor, String host, int port, ReconnectPolicy policy, int connectTimeoutMillis,
+    Dialer(Reactor reactor, Remote remote, ReconnectPolicy policy, int connectTimeoutMillis,
            ChannelHandler initializer) {
-        this.remote = InetSocketAddress.createUnresolved(host, port);
+        this.remote = remote;
+        this.address = remote.toDialAddress(reactor.transport());
         this.policy = policy;
         this.bootstrap = new Bootstrap()
                 .group(reactor.loop())
-                .channel(reactor.transport().socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
+                .channel(reactor.transport().channel(remote))
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
-                .resolver(OffLoopResolver.GROUP)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
+        if (!remote.isUnix()) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true).resolver(OffLoopResolver.GROUP);
+        }
     }
 
+    /**
+     * TLS from the client's side. Over TCP the server's certificate must name the host dialed;
+     * a Unix socket has no host name to check, so only the certificate's trust is.
+     */
     SslHandler newTlsHandler(SslContext context, ByteBufAllocator alloc) {
-        return Tls.clientHandler(context, alloc, remote.getHostString(), remote.getPort());
+        return remote.isUnix() ? Tls.clientHandlerWithoutHost(context, alloc)
+                : Tls.clientHandler(context, alloc, remote.host(), remote.port());
     }
 
     ChannelFuture dial() {
-        return bootstrap.connect(remote);
+        return bootstrap.connect(address);
     }
 
     /** A link came up: the next loss starts the backoff from the first period again. */
@@ -59,6 +67,6 @@ final class Dialer {
 
     @Override
     public String toString() {
-        return remote.getHostString() + ":" + remote.getPort();
+        return remote.toString();
     }
 }

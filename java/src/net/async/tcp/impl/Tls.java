@@ -31,6 +31,19 @@ final class Tls {
         return handler;
     }
 
+    /**
+     * The client side over a Unix domain socket: there is no host name to check the certificate
+     * against (Netty's client contexts check one by default), only its trust chain.
+     */
+    static SslHandler clientHandlerWithoutHost(SslContext context, ByteBufAllocator alloc) {
+        SslHandler handler = context.newHandler(alloc);
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm(""); // the JDK keeps the old value for null
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+
     static Principal peerPrincipal(Channel channel) {
         SslHandler handler = channel.pipeline().get(SslHandler.class);
         if (handler == null) {

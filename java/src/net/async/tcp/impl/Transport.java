@@ -3,16 +3,24 @@ package net.async.tcp.impl;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 
 /**
  * The Netty transport: native epoll where the platform has it, NIO elsewhere. The system property
@@ -45,11 +53,24 @@ public enum Transport {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    Class<? extends SocketChannel> socketChannel() {
+    /** The channel class of a client link to {@code remote}: a TCP socket, or a Unix domain socket. */
+    Class<? extends Channel> channel(Remote remote) {
+        if (remote.isUnix()) {
+            return this == EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+        }
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    Class<? extends ServerSocketChannel> serverSocketChannel() {
+    /** The channel class of a listening socket at {@code local}. */
+    Class<? extends ServerChannel> serverChannel(Remote local) {
+        if (local.isUnix()) {
+            return this == EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+        }
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** A Unix domain socket's address, in the type each transport takes. */
+    SocketAddress unixAddress(Path path) {
+        return this == EPOLL ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
     }
 }

@@ -10,9 +10,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command end to end: spawned JVMs talking over loopback. */
 class NetAsyncCommandTest {
@@ -44,11 +46,11 @@ class NetAsyncCommandTest {
 
     @Test
     @Timeout(300)
-    void withSessionOnBothEndsConnectAndListenTalkAndCloseTheSession() throws Exception {
-        try (CommandProcess listen = new CommandProcess("listen", "127.0.0.1:0", "--echo", "--session")) {
-            String listening = listen.awaitErr(line -> line.startsWith("listening on"), START);
-            String port = listening.substring(listening.lastIndexOf(':') + 1);
-            try (CommandProcess connect = new CommandProcess("connect", "127.0.0.1:" + port, "--session")) {
+    void overAUnixSocketWithSessionsConnectAndListenTalkAndCloseTheSession(@TempDir Path dir) throws Exception {
+        String socket = "unix:" + dir.resolve("cli.sock");
+        try (CommandProcess listen = new CommandProcess("listen", socket, "--echo", "--session")) {
+            listen.awaitErr(line -> line.equals("listening on " + socket), START);
+            try (CommandProcess connect = new CommandProcess("connect", socket, "--session")) {
                 connect.awaitOut(line -> line.endsWith(":connected"), START);
                 try (OutputStream stdin = connect.stdin()) {
                     stdin.write("in a session\n".getBytes(StandardCharsets.UTF_8));
@@ -78,6 +80,7 @@ class NetAsyncCommandTest {
         assertFails("bad --wait 'soon'", "connect", "localhost:1", "--wait", "soon");
         assertFails("unknown command 'frobnicate'", "frobnicate");
         assertFails("missing [HOST:]PORT", "listen");
+        assertFails("expected unix:PATH, got 'unix:'", "listen", "unix:");
         try (ServerSocket taken = new ServerSocket(0)) {
             assertFails("cannot listen on *:" + taken.getLocalPort(), "listen", String.valueOf(taken.getLocalPort()));
         }

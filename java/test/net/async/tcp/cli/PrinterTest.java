@@ -17,8 +17,11 @@ class PrinterTest {
 
     @Test
     void parsesEndpoints() {
-        assertEquals(new Endpoint(null, 80), Endpoint.parse("80", false));
-        assertEquals(new Endpoint("::1", 80), Endpoint.parse("[::1]:80", true));
-        assertEquals(new Endpoint("example.org", 0), Endpoint.parse("example.org:0", true));
+        assertEquals(new Endpoint(null, 80, null), Endpoint.parse("80", false));
+        assertEquals(new Endpoint("::1", 80, null), Endpoint.parse("[::1]:80", true));
+        assertEquals(new Endpoint("example.org", 0, null), Endpoint.parse("example.org:0", true));
+        assertEquals(new Endpoint(null, 0, java.nio.file.Path.of("/run/app.sock")),
+                Endpoint.parse("unix:/run/app.sock", true));
+        assertEquals("unix:/run/app.sock", Endpoint.parse("unix:/run/app.sock", false).toString());
     }
 }
