@@ -16,21 +16,27 @@
   (:import [java.nio.file Path]
            [java.util.function Supplier]
            [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
-            ConnectOptions$Builder EventLoop Tcp]))
+            ConnectOptions$Builder EventLoop EventLoopOptions EventLoopOptions$Builder Tcp]))
 
 (set! *warn-on-reflection* true)
 
 (defn event-loop
-  "Starts an event loop: one network thread that owns every socket made with it.
+  "Starts an event loop: one network thread that owns every socket made with it, or several.
 
      (event-loop) → {:running? <atom true>}
+     (event-loop {:threads 4})        ; each connection lives on one of the threads, all its life
+     (event-loop {:threads :cores})   ; one per processor
 
    (reset! (:running? el) false) or (shutdown! el) shuts it down."
-  []
-  (let [loop     (Tcp/eventLoop)
-        running? (atom true)]
-    (add-watch running? ::shutdown (fn [_ _ _ running] (when-not running (.close loop))))
-    {:running? running? ::loop loop}))
+  ([] (event-loop {}))
+  ([{:keys [threads]}]
+   (let [options  (cond-> (EventLoopOptions/builder)
+                    (= :cores threads) (.threadPerCore)
+                    (integer? threads) (.threads (int threads)))
+         loop     (Tcp/eventLoop (.build ^EventLoopOptions$Builder options))
+         running? (atom true)]
+     (add-watch running? ::shutdown (fn [_ _ _ running] (when-not running (.close loop))))
+     {:running? running? ::loop loop})))
 
 (defn shutdown!
   "Shuts an event loop down: closes every socket it owns (each read-chan gets :closed, then

@@ -4,7 +4,7 @@
    Clojure namespace promises. Every take and put gives up after 5 s; every port is bound as 0."
   (:require [clojure.core.async :refer [<! >! alts!! chan close! go-loop timeout]]
             [clojure.test :refer [are deftest is testing use-fixtures]]
-            [net.async.tcp :refer [accept connect shutdown!]]
+            [net.async.tcp :refer [accept connect event-loop shutdown!]]
             [net.async.test-helpers :as h :refer [<!!? dial listen local send! take-n with-event-loops]])
   (:import [java.net BindException ServerSocket InetAddress]))
 
@@ -325,3 +325,22 @@
               *warn-on-reflection* true]
       (require 'net.async.tcp :reload))
     (is (= "" (str err)))))
+
+(deftest the-other-namespaces-have-no-reflection-warnings-either
+  (let [err (java.io.StringWriter.)]
+    (binding [*err* err
+              *warn-on-reflection* true]
+      (require 'net.async.util 'net.async.synchro :reload))
+    (is (= "" (str err)))))
+
+(deftest an-event-loop-of-several-threads-carries-connections-like-one
+  (let [el (event-loop {:threads 3})]
+    (try
+      (let [acceptor (listen el)
+            clients  (vec (repeatedly 6 #(dial el acceptor)))
+            servers  (vec (repeatedly 6 #(<!!? (:accept-chan acceptor))))]
+        (doseq [[i client] (map-indexed vector clients)]
+          (send! (:write-chan client) (str "from " i)))
+        (is (= (set (map #(str "from " %) (range 6)))
+               (set (map #(second (take-n 2 (:read-chan %))) servers)))))
+      (finally (shutdown! el)))))

@@ -5,7 +5,8 @@ import net.async.tcp.impl.Reactor;
 import net.async.tcp.impl.Transport;
 
 /**
- * One network thread, {@code net-async-tcp-N}, and every socket it owns. Closing it closes them
+ * One network thread, {@code net-async-tcp-N}, or several, {@code net-async-tcp-N-M}
+ * ({@link EventLoopOptions.Builder#threads}), and every socket they own. Closing it closes them
  * all: listening ports are free when {@link #close()} returns, each connection's read-chan gets
  * {@code :closed} and closes, and the thread ends.
  *
@@ -23,8 +24,8 @@ import net.async.tcp.impl.Transport;
 public final class EventLoop implements AutoCloseable {
     private final Reactor reactor;
 
-    EventLoop(Transport transport) {
-        this.reactor = new Reactor(transport);
+    EventLoop(Transport transport, int threads) {
+        this.reactor = new Reactor(transport, threads);
     }
 
     Reactor reactor() {
@@ -34,6 +35,11 @@ public final class EventLoop implements AutoCloseable {
     /** {@return false once the loop has been shut down} */
     public boolean isRunning() {
         return reactor.isRunning();
+    }
+
+    /** {@return how many threads the loop has} */
+    public int threads() {
+        return reactor.threadCount();
     }
 
     /** {@return which Netty transport this loop runs on: {@code EPOLL} or {@code NIO}} */
@@ -49,6 +55,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + reactor.loop() + ", " + (isRunning() ? "running" : "shut down") + "]";
+        return "EventLoop[" + reactor.threadCount() + " thread" + (reactor.threadCount() == 1 ? "" : "s") + ", "
+                + (isRunning() ? "running" : "shut down") + "]";
     }
 }

@@ -1,13 +1,15 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
+import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Transport;
 
 /**
  * Options of {@code eventLoop}.
  *
  * <pre>
- * EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().nativeTransport(false).build());
+ * EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().threads(4).build());
+ * EventLoop nio = Tcp.eventLoop(EventLoopOptions.builder().nativeTransport(false).build());
  * </pre>
  *
  * <h2>Threading</h2>
@@ -15,9 +17,11 @@ import net.async.tcp.impl.Transport;
  */
 public final class EventLoopOptions {
     private final boolean nativeTransport;
+    private final int threads;
 
     private EventLoopOptions(Builder b) {
         this.nativeTransport = b.nativeTransport;
+        this.threads = Checks.atLeastOne(b.threads, "threads");
     }
 
     /** {@return the options with every value at its default, as {@link Tcp#eventLoop()} uses} */
@@ -35,6 +39,11 @@ public final class EventLoopOptions {
         return nativeTransport;
     }
 
+    /** {@return how many threads the loop has: 1, as in the original library, unless configured} */
+    public int threads() {
+        return threads;
+    }
+
     Transport transport() {
         return nativeTransport ? Transport.best() : Transport.NIO;
     }
@@ -42,6 +51,7 @@ public final class EventLoopOptions {
     /** Unset values take the defaults. */
     public static final class Builder {
         private boolean nativeTransport = true;
+        private int threads = 1;
 
         private Builder() {
         }
@@ -56,6 +66,27 @@ public final class EventLoopOptions {
         public Builder nativeTransport(boolean on) {
             this.nativeTransport = on;
             return this;
+        }
+
+        /**
+         * Threads of the loop; default 1. Each connection lives on one of them for its whole
+         * life: clients are spread over them as they are made, accepted connections as they arrive.
+         *
+         * @param count how many; must be &gt;= 1
+         * @return this builder
+         */
+        public Builder threads(int count) {
+            this.threads = count;
+            return this;
+        }
+
+        /**
+         * One thread per processor the JVM may use ({@code Runtime.availableProcessors()}).
+         *
+         * @return this builder
+         */
+        public Builder threadPerCore() {
+            return threads(Runtime.getRuntime().availableProcessors());
         }
 
         /** {@return the options, with the defaults for whatever was not set} */

@@ -41,13 +41,13 @@ public final class Tcp {
     }
 
     /**
-     * A new event loop with one network thread.
+     * A new event loop, with one network thread unless the options say otherwise.
      *
      * @param options the loop's options; must not be {@code null}
      * @return the running loop; close it to free its thread and sockets
      */
     public static EventLoop eventLoop(EventLoopOptions options) {
-        return new EventLoop(options.transport());
+        return new EventLoop(options.transport(), options.threads());
     }
 
     /**

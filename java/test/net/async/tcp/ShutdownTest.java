@@ -85,7 +85,7 @@ class ShutdownTest {
         EventLoop loop = Tcp.eventLoop();
         Thread thread;
         try {
-            thread = loop.reactor().loop().submit(Thread::currentThread).get();
+            thread = loop.reactor().next().submit(Thread::currentThread).get();
             assertTrue(thread.getName().matches("net-async-tcp-\\d+"), thread.getName());
         } finally {
             loop.close();
@@ -147,7 +147,7 @@ class ShutdownTest {
             AcceptSocket server = Sockets.listen(loop);
             Sockets.connect(loop, server.port());
             assertEquals(CONNECTED, Chan.take(Sockets.nextAccepted(server).readChan()));
-            thread = loop.reactor().loop().submit(Thread::currentThread).get();
+            thread = loop.reactor().next().submit(Thread::currentThread).get();
         }
         assertFalse(thread.isAlive(), thread.getName());
     }

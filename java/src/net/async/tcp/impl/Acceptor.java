@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.unix.Errors;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class Acceptor implements Reactor.Member {
     private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final Reactor reactor;
+    private final EventLoop loop; // the listening socket's thread, and accept-chan's
     private final Settings settings;
     private final Supplier<Object> readChanFactory;
     private final Supplier<Object> writeChanFactory;
@@ -55,7 +58,7 @@ public final class Acceptor implements Reactor.Member {
     private Channel server;
     private Path unixPath; // a Unix socket's file; set by bind before the loop sees this acceptor
     private ScheduledFuture<?> closedCheck;
-    private int live;
+    private final AtomicInteger live = new AtomicInteger(); // accepted links are on every thread
 
     /**
      * An acceptor, not yet bound; call {@link #bind}.
@@ -72,13 +75,14 @@ public final class Acceptor implements Reactor.Member {
                     Supplier<Object> writeChanFactory, Settings settings, int maxConnections,
                     DetachedLimits limits) {
         this.reactor = reactor;
+        this.loop = reactor.next();
         this.settings = settings;
         this.readChanFactory = readChanFactory;
         this.writeChanFactory = writeChanFactory;
         this.maxConnections = maxConnections;
-        this.accepted = new Inbox(acceptChan, reactor.loop(), this::setAccepting, Acceptor::closeUnclaimed);
+        this.accepted = new Inbox(acceptChan, loop, this::setAccepting, Acceptor::closeUnclaimed);
         this.sessions = settings.session() == null ? null
-                : new SessionTable(reactor.loop(), this::openSessionOnLoop, limits.sessions(), limits.bytes());
+                : new SessionTable(this::openSessionOnLoop, settings, limits.sessions(), limits.bytes());
     }
 
     /**
@@ -130,7 +134,7 @@ public final class Acceptor implements Reactor.Member {
             UnixSocketFile.clearStale(at.path());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(reactor.loop())
+                .group(loop, reactor.group()) // accepted links are spread over every thread
                 .channel(reactor.transport().serverChannel(at))
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR);
         if (!at.isUnix()) {
@@ -157,7 +161,7 @@ public final class Acceptor implements Reactor.Member {
             throw failOnBind(at, bound.cause());
         }
         unixPath = at.path();
-        reactor.execute(this::startOnLoop);
+        reactor.execute(loop, this::startOnLoop);
         return at.isUnix() ? 0 : ((InetSocketAddress) bound.channel().localAddress()).getPort();
     }
 
@@ -167,7 +171,7 @@ public final class Acceptor implements Reactor.Member {
             return;
         }
         reactor.register(this);
-        closedCheck = reactor.loop().scheduleAtFixedRate(() -> {
+        closedCheck = loop.scheduleAtFixedRate(() -> {
             if (Chans.isClosed(accepted.chan())) {
                 shutdownOnLoop();
             }
@@ -192,17 +196,18 @@ public final class Acceptor implements Reactor.Member {
         return sessions == null ? 0 : sessions.evictedCount();
     }
 
+    /** A new link, on the thread it was given (any of the loop's): count it, and give it its pipeline. */
     private void acceptOnLoop(Channel child) {
         if (!server.isOpen()) {
             child.close();
             return;
         }
-        if (live >= maxConnections) {
-            rejectOnLoop(child);
+        if (live.incrementAndGet() > maxConnections) {
+            live.decrementAndGet();
+            reject(child);
             return;
         }
-        live++;
-        child.closeFuture().addListener(f -> live--);
+        child.closeFuture().addListener(f -> live.decrementAndGet());
         if (sessions != null) {
             // the link belongs to no connection until its HELLO says which session it carries
             Pipeline.installAwaitingHello(child.pipeline(), settings,
@@ -210,28 +215,33 @@ public final class Acceptor implements Reactor.Member {
                     new ServerHandshake(sessions, settings.heartbeatTimeoutMillis()));
             return;
         }
-        Connection connection = Connection.accepted(reactor, readChanFactory.get(), writeChanFactory.get(), settings,
-                this::announceOnLoop);
+        Connection connection = Connection.accepted(reactor, child.eventLoop(), readChanFactory.get(),
+                writeChanFactory.get(), settings, this::announce);
         connection.initChannel(child);
     }
 
-    private Connection openSessionOnLoop(SessionId id) {
-        return Connection.acceptedSession(reactor, readChanFactory.get(), writeChanFactory.get(), settings, sessions,
-                id, this::announceOnLoop);
+    private Connection openSessionOnLoop(SessionId id, EventLoop on) {
+        return Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(), settings,
+                sessions, id, this::announce);
     }
 
-    /** The link is ready (after TLS, if any): hand the connection to the user. */
-    private void announceOnLoop(Connection connection) {
-        accepted.deliver(Keywords.socketMap(connection.readChan(), connection.writeChan(),
-                connection.remoteAddress(), connection.peerPrincipal()));
+    /** The link is ready (after TLS, if any), on the connection's thread: hand the connection to the user. */
+    private void announce(Connection connection) {
+        Object socket = Keywords.socketMap(connection.readChan(), connection.writeChan(), connection.remoteAddress(),
+                connection.peerPrincipal());
+        Hop.onto(loop, () -> accepted.deliver(socket)); // accept-chan is fed from the acceptor's thread only
     }
 
-    private void rejectOnLoop(Channel child) {
-        rejected.incrementAndGet();
+    private void reject(Channel child) {
+        long count = rejected.incrementAndGet();
         child.close();
-        if (rejectionLog.allow()) {
+        boolean logIt;
+        synchronized (rejectionLog) { // links arrive on every thread
+            logIt = rejectionLog.allow();
+        }
+        if (logIt) {
             log.warn("[acceptor {}] max-connections {} reached: closing {} ({} rejected so far)",
-                    server.localAddress(), maxConnections, child.remoteAddress(), rejected.get());
+                    server.localAddress(), maxConnections, child.remoteAddress(), count);
         }
     }
 
@@ -245,11 +255,16 @@ public final class Acceptor implements Reactor.Member {
      */
     public void close() {
         Chans.close(accepted.chan());
-        if (reactor.loop().inEventLoop()) {
+        if (loop.inEventLoop()) {
             shutdownOnLoop();
-        } else if (!reactor.loop().isShuttingDown()) {
-            reactor.loop().submit(this::shutdownOnLoop).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } else if (!loop.isShuttingDown()) {
+            loop.submit(this::shutdownOnLoop).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
     }
 
     @Override
@@ -263,7 +278,7 @@ public final class Acceptor implements Reactor.Member {
             deleteUnixSocketFile();
         }
         if (sessions != null) {
-            sessions.stopOnLoop();
+            sessions.stop();
         }
         // ends the user's accept loops; later arrivals are closed as unclaimed
         accepted.closeWhenDrained();

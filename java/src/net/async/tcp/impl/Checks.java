@@ -25,6 +25,19 @@ public final class Checks {
     }
 
     /**
+     * @param value  the value to check
+     * @param option the option's name, as the README spells it
+     * @return {@code value}
+     * @throws IllegalArgumentException when {@code value} is not &gt;= 1
+     */
+    public static int atLeastOne(int value, String option) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1: " + value);
+        }
+        return value;
+    }
+
+    /**
      * @param port the port to check
      * @return {@code port}
      * @throws IllegalArgumentException when {@code port} is not in 0..65535

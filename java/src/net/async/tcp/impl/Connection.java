@@ -78,11 +78,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private int failedDials;
     private ScheduledFuture<?> redial;
 
-    private Connection(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+    private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                        Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis,
                        Consumer<Connection> onFirstReady, SessionTable sessions, SessionId sessionId) {
         this.reactor = reactor;
-        this.loop = reactor.loop();
+        this.loop = loop;
         this.settings = settings;
         this.protocol = settings.session() == null ? null : new SessionProtocol(this, loop,
                 new Session(settings.session(), sessionId != null ? sessionId : SessionId.random()), sessions,
@@ -93,8 +93,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
                 : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
                 protocol == null ? new InFlight() : protocol.session().outbound());
-        this.dialer = remote == null ? null : new Dialer(reactor, remote, reconnect, connectTimeoutMillis,
-                new Initializer());
+        this.dialer = remote == null ? null : new Dialer(reactor.transport(), loop, remote, reconnect,
+                connectTimeoutMillis, new Initializer());
         this.onFirstReady = onFirstReady;
         this.name = remote == null ? "accepted" : "client->" + dialer;
     }
@@ -113,19 +113,20 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                     Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis) {
-        return new Connection(reactor, readChan, writeChan, settings, remote, reconnect, connectTimeoutMillis,
-                c -> { }, null, null);
+        return new Connection(reactor, reactor.next(), readChan, writeChan, settings, remote, reconnect,
+                connectTimeoutMillis, c -> { }, null, null);
     }
 
     /**
-     * An accepted connection, to be installed on its channel by {@link #initChannel}.
+     * An accepted connection, to be installed on its channel by {@link #initChannel}, on the
+     * channel's thread.
      *
      * @param onReady called on the loop once the link is ready (after the TLS handshake, if any);
      *                a link that never gets ready closes without a word to anybody
      */
-    static Connection accepted(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+    static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                                Consumer<Connection> onReady) {
-        return new Connection(reactor, readChan, writeChan, settings, null, null, 0, onReady, null, null);
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, null, null);
     }
 
     /**
@@ -134,9 +135,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      *
      * @param onReady called on the loop when its first link is attached
      */
-    static Connection acceptedSession(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                      SessionTable sessions, SessionId id, Consumer<Connection> onReady) {
-        return new Connection(reactor, readChan, writeChan, settings, null, null, 0, onReady, sessions, id);
+    static Connection acceptedSession(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
+                                      Settings settings, SessionTable sessions, SessionId id,
+                                      Consumer<Connection> onReady) {
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, sessions, id);
     }
 
     /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
@@ -156,7 +158,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** Starts dialing; from any thread. Throws {@code IllegalStateException} after shutdown. */
     public void start() {
-        reactor.execute(this::dialOnLoop);
+        reactor.execute(loop, this::dialOnLoop);
+    }
+
+    /** {@return the thread this connection lives on, for its whole life} */
+    @Override
+    public EventLoop loop() {
+        return loop;
     }
 
     /** The current link's peer address, or {@code null} while there is no link. */
@@ -403,6 +411,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     boolean isClosing() {
         return state == State.CLOSING;
+    }
+
+    /** On the connection's thread: whether it has ended. */
+    boolean isClosed() {
+        return state == State.CLOSED;
     }
 
     void handshakingOnLoop() {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
@@ -25,14 +26,14 @@ final class Dialer {
     private final ReconnectPolicy policy;
     private int failures;
 
-    Dialer(Reactor reactor, Remote remote, ReconnectPolicy policy, int connectTimeoutMillis,
+    Dialer(Transport transport, EventLoop loop, Remote remote, ReconnectPolicy policy, int connectTimeoutMillis,
            ChannelHandler initializer) {
         this.remote = remote;
-        this.address = remote.toDialAddress(reactor.transport());
+        this.address = remote.toDialAddress(transport);
         this.policy = policy;
         this.bootstrap = new Bootstrap()
-                .group(reactor.loop())
-                .channel(reactor.transport().channel(remote))
+                .group(loop)
+                .channel(transport.channel(remote))
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);

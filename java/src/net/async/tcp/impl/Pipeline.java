@@ -38,12 +38,21 @@ final class Pipeline {
         pipeline.addBefore("heartbeat", "handshake", handshake);
     }
 
+    /** A link moved to another thread: its idle timers start again there. */
+    static void restartIdle(ChannelPipeline pipeline, Settings settings) {
+        pipeline.replace("idle", "idle", idle(settings));
+    }
+
+    private static IdleStateHandler idle(Settings settings) {
+        return new IdleStateHandler(settings.heartbeatTimeoutMillis(), settings.heartbeatPeriodMillis(), 0,
+                TimeUnit.MILLISECONDS);
+    }
+
     private static void installCodec(ChannelPipeline pipeline, Settings settings, SslHandler tls) {
         if (tls != null) {
             pipeline.addLast("tls", tls);
         }
-        pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(),
-                settings.heartbeatPeriodMillis(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("idle", idle(settings));
         pipeline.addLast("frame-decoder", new FrameDecoder(settings.maxFrameSize(), settings.session() != null));
         pipeline.addLast("frame-encoder", FrameEncoder.INSTANCE);
         pipeline.addLast("heartbeat", new HeartbeatHandler());

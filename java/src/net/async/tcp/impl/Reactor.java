@@ -2,64 +2,93 @@
 package net.async.tcp.impl;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One Netty event loop with a single thread, {@code net-async-tcp-N}, like the original library's
- * selector thread, and the registry of everything that lives on it.
+ * An event loop group of one thread, {@code net-async-tcp-N}, like the original library's
+ * selector thread, or of several, {@code net-async-tcp-N-M}; and the registry of everything that
+ * lives on them. Each member (connection, acceptor) lives on one of the threads for its whole life:
+ * clients are spread over them as they are made, accepted connections as they arrive.
  *
  * <pre>
  * shutdown():
- *   1. on the loop: close every acceptor (ports are free once this returns) and every
- *      connection (each read-chan gets :closed, then closes)
- *   2. stop the loop and wait for its thread to end
+ *   1. on each acceptor's thread: close it (ports are free once this returns)
+ *   2. on each connection's thread: close it (each read-chan gets :closed, then closes)
+ *   3. stop the threads and wait for them to end
  * </pre>
  *
  * <h2>Threading</h2>
- * {@code members} is confined to the loop; {@code running} is atomic; the loop's thread, once
- * made, is published through a volatile field; the rest is immutable.
- * {@link #shutdown()} may be called from any thread, the loop's own included (then it does not
- * wait).
+ * {@code members} is a concurrent set, each member added and removed on its own thread;
+ * {@code running} is atomic; the threads, once made, are published through a concurrent list;
+ * the rest is immutable. {@link #shutdown()} may be called from any thread, the loops' own
+ * included (then it does not wait).
  */
 public final class Reactor {
-    /** Something that must end when the loop shuts down. */
+    /** Something that must end when the loop shuts down, on the thread it lives on. */
     interface Member {
+        EventLoop loop();
+
         void shutdownOnLoop();
     }
 
     private static final AtomicInteger ids = new AtomicInteger();
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
 
-    private final LoopThreadFactory thread;
+    private final LoopThreadFactory threads;
+    private final int threadCount;
     private final MultiThreadIoEventLoopGroup group;
-    private final EventLoop loop;
     private final Transport transport;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Set<Member> members = new LinkedHashSet<>();
+    private final Set<Member> members = ConcurrentHashMap.newKeySet();
 
     /**
-     * Starts the loop's thread.
+     * Starts a loop with one thread.
      *
      * @param transport the Netty transport to run on
      */
     public Reactor(Transport transport) {
-        this.transport = transport;
-        this.thread = new LoopThreadFactory("net-async-tcp-" + ids.incrementAndGet());
-        this.group = new MultiThreadIoEventLoopGroup(1, thread, transport.ioHandlerFactory());
-        this.loop = group.next();
+        this(transport, 1);
     }
 
-    /** {@return the Netty event loop; every member lives on it} */
-    public EventLoop loop() {
-        return loop;
+    /**
+     * Starts the loop's threads.
+     *
+     * @param transport the Netty transport to run on
+     * @param threads   how many threads; at least 1
+     */
+    public Reactor(Transport transport, int threads) {
+        this.transport = transport;
+        this.threadCount = Checks.atLeastOne(threads, "threads");
+        this.threads = new LoopThreadFactory("net-async-tcp-" + ids.incrementAndGet(), threads > 1);
+        this.group = new MultiThreadIoEventLoopGroup(threads, this.threads, transport.ioHandlerFactory());
+    }
+
+    /** {@return a thread for a new member: each in turn} */
+    public EventLoop next() {
+        return group.next();
+    }
+
+    /** {@return every thread's loop, for the connections a listening socket accepts} */
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /** {@return how many threads the loop has} */
+    public int threadCount() {
+        return threadCount;
     }
 
     /** {@return the Netty transport this loop runs on} */
@@ -72,8 +101,8 @@ public final class Reactor {
         return running.get();
     }
 
-    /** Runs {@code task} on the loop; throws {@code IllegalStateException} once shut down. */
-    void execute(Runnable task) {
+    /** Runs {@code task} on {@code loop}, one of ours; throws {@code IllegalStateException} once shut down. */
+    void execute(EventLoop loop, Runnable task) {
         if (!running.get()) {
             throw new IllegalStateException("event loop is shut down");
         }
@@ -85,76 +114,96 @@ public final class Reactor {
     }
 
     void register(Member member) {
-        assert loop.inEventLoop();
+        assert member.loop().inEventLoop();
         members.add(member);
     }
 
     void unregister(Member member) {
-        assert loop.inEventLoop();
+        assert member.loop().inEventLoop();
         members.remove(member);
     }
 
     /** Idempotent; see the class comment for the sequence. */
     public void shutdown() {
         boolean first = running.compareAndSet(true, false);
-        if (loop.inEventLoop()) {
-            if (first) {
-                closeMembersOnLoop();
-                group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
-            return;
-        }
+        boolean onOurThread = isOurThread(Thread.currentThread());
         if (first) {
-            loop.submit(this::closeMembersOnLoop).awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+            // acceptors first, so nothing new arrives while connections close; what joins meanwhile is closed too
+            closeMembers(true, !onOurThread);
+            closeMembers(false, !onOurThread);
             group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         }
+        if (onOurThread) {
+            return; // it cannot wait for itself
+        }
         group.terminationFuture().awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        thread.awaitEnd(); // termination is reported from the thread's last steps, before it ends
+        threads.awaitEnd(); // termination is reported from the threads' last steps, before they end
     }
 
-    private void closeMembersOnLoop() {
-        assert loop.inEventLoop();
-        // acceptors first, so nothing new arrives while connections close
+    /** Closes the acceptors, or the rest, each on its own thread; waits unless called on one of ours. */
+    private void closeMembers(boolean acceptors, boolean wait) {
+        List<Future<?>> closing = new ArrayList<>();
         for (Member member : new ArrayList<>(members)) {
-            if (member instanceof Acceptor) {
+            if ((member instanceof Acceptor) != acceptors) {
+                continue;
+            }
+            if (member.loop().inEventLoop()) {
                 member.shutdownOnLoop();
+            } else if (!member.loop().isShuttingDown()) {
+                closing.add(member.loop().submit(member::shutdownOnLoop));
             }
         }
-        for (Member member : new ArrayList<>(members)) {
-            member.shutdownOnLoop();
+        if (wait) {
+            for (Future<?> close : closing) {
+                close.awaitUninterruptibly(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
         }
-        members.clear();
+    }
+
+    private boolean isOurThread(Thread thread) {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop(thread)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * Makes the loop's one thread, named exactly {@code net-async-tcp-N} (DefaultThreadFactory alone
-     * would append "-poolId-threadId"), and remembers it so that shutdown can wait for its end.
+     * Makes the loop's threads, named exactly {@code net-async-tcp-N} or {@code net-async-tcp-N-M}
+     * (DefaultThreadFactory alone would append "-poolId-threadId"), and remembers them so that
+     * shutdown can wait for their end.
      */
     private static final class LoopThreadFactory extends DefaultThreadFactory {
         private final String name;
-        private volatile Thread thread;
+        private final boolean numbered;
+        private final AtomicInteger numbers = new AtomicInteger();
+        private final List<Thread> made = new CopyOnWriteArrayList<>();
 
-        LoopThreadFactory(String name) {
+        LoopThreadFactory(String name, boolean numbered) {
             super(name);
             this.name = name;
+            this.numbered = numbered;
         }
 
         @Override
         protected Thread newThread(Runnable task, String ignored) {
-            Thread made = super.newThread(task, name);
-            thread = made;
-            return made;
+            Thread thread = super.newThread(task, numbered ? name + "-" + numbers.incrementAndGet() : name);
+            made.add(thread);
+            return thread;
         }
 
         void awaitEnd() {
-            Thread made = thread;
-            if (made == null || made == Thread.currentThread()) {
-                return;
-            }
-            try {
-                made.join(TimeUnit.SECONDS.toMillis(SHUTDOWN_WAIT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Thread thread : made) {
+                if (thread == Thread.currentThread()) {
+                    continue;
+                }
+                try {
+                    thread.join(TimeUnit.SECONDS.toMillis(SHUTDOWN_WAIT_SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.async.tcp.impl.ControlFrame.Hello;
@@ -20,21 +23,27 @@ import org.slf4j.LoggerFactory;
  * One acceptor's sessions, by the ids their clients made. A HELLO that names a session it holds
  * attaches its link to it, whatever link it comes on; a HELLO that opens one it does not hold
  * makes it, announced on accept-chan; a HELLO that resumes one it does not hold is refused, and
- * the client may open a new one on the same link. A link is never attached to a session its HELLO
- * does not name, and with TLS client authentication only a link with the session's client
+ * the client may open a new session on the same link. A link is never attached to a session its
+ * HELLO does not name, and with TLS client authentication only a link with the session's client
  * principal may have it.
+ *
+ * <p>A session lives on one thread of the loop for its whole life. A link that resumes it may
+ * have been accepted on another: it is moved to the session's thread (deregistered, registered
+ * again) before it is attached.
  *
  * <p>Detached sessions (no link, waiting for their client) are bounded in count and in the
  * bytes their outboxes hold: past either bound the oldest detached session is evicted (ends with
  * {@code :closed}) and counted.
  *
  * <h2>Threading</h2>
- * Confined to the acceptor's event loop, except the eviction counter, which is atomic.
+ * Called from the threads of the sessions and of their links; its state is guarded by the
+ * table's lock, held only for bookkeeping, never while a session or a link does anything. The
+ * eviction counter is atomic.
  */
 final class SessionTable {
-    /** Makes a new accepted session and announces it on accept-chan once it is attached. */
+    /** Makes a new accepted session, on {@code loop}, announced on accept-chan once it is attached. */
     interface Opener {
-        Connection open(SessionId id);
+        Connection open(SessionId id, EventLoop loop);
     }
 
     private record Entry(Connection connection, Principal principal) {
@@ -42,31 +51,33 @@ final class SessionTable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionTable.class);
 
-    private final EventLoop loop;
     private final Opener opener;
+    private final Settings settings;
     private final int maxDetached;
     private final long maxDetachedBytes;
-    private final Map<SessionId, Entry> live = new HashMap<>();
-    // in the order they lost their link: the first is the oldest
-    private final LinkedHashSet<Connection> detached = new LinkedHashSet<>();
     private final AtomicLong evicted = new AtomicLong();
+    // guarded by this
+    private final Map<SessionId, Entry> live = new HashMap<>();
+    // the bytes each holds, in the order they lost their link: the first is the oldest
+    private final LinkedHashMap<Connection, Long> detached = new LinkedHashMap<>();
     private final LogThrottle evictionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private long detachedBytes;
-    private boolean evictionScheduled;
     private boolean stopped;
 
-    SessionTable(EventLoop loop, Opener opener, int maxDetached, long maxDetachedBytes) {
-        this.loop = loop;
+    SessionTable(Opener opener, Settings settings, int maxDetached, long maxDetachedBytes) {
         this.opener = opener;
+        this.settings = settings;
         this.maxDetached = maxDetached;
         this.maxDetachedBytes = maxDetachedBytes;
     }
 
     /**
-     * A link's HELLO: attach the link to the session it names, opening it if the HELLO asks to.
+     * A link's HELLO, on the link's thread: attach the link to the session it names, opening it
+     * if the HELLO asks to.
      *
-     * @return true once the link carries the session; false when it was refused, and then, unless
-     *         the refusal closes it, the link waits for another HELLO
+     * @return true once the link carries the session, or is on its way to the session's thread;
+     *         false when it was refused, and then, unless the refusal closes it, the link waits
+     *         for another HELLO
      */
     boolean helloOnLoop(Channel ch, ChannelHandler handshake, Hello hello) {
         if (hello.version() != ControlFrame.VERSION) {
@@ -76,74 +87,130 @@ final class SessionTable {
             return false;
         }
         Principal principal = Tls.peerPrincipal(ch);
-        Entry found = live.get(hello.id());
-        if (found != null && !Objects.equals(found.principal(), principal)) {
-            log.warn("[session acceptor] {} names session {} with another client certificate: refused",
-                    ch.remoteAddress(), hello.id());
+        Entry found;
+        boolean opened = false;
+        synchronized (this) {
+            found = live.get(hello.id());
+            if (found != null && !Objects.equals(found.principal(), principal)) {
+                log.warn("[session acceptor] {} names session {} with another client certificate: refused",
+                        ch.remoteAddress(), hello.id());
+                found = null;
+            } else if (found == null && !hello.resume() && !stopped) {
+                found = new Entry(opener.open(hello.id(), ch.eventLoop()), principal); // on the link's thread
+                live.put(hello.id(), found);
+                opened = true;
+            }
+        }
+        if (found == null) {
+            if (hello.resume()) {
+                log.info("[session acceptor] {} asks to resume session {}, which this server does not hold (expired, "
+                        + "evicted, or from before a restart): refused, it may open a new one", ch.remoteAddress(),
+                        hello.id());
+            }
             ch.writeAndFlush(new Refused(Refused.UNKNOWN_SESSION).encode(ch.alloc()));
             return false;
         }
-        if (found != null) {
-            return found.connection().protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true);
+        Connection session = found.connection();
+        if (opened) {
+            return session.protocol().attachOnLoop(ch, handshake, 0, hello.window(), false);
         }
-        if (hello.resume()) {
-            log.info("[session acceptor] {} asks to resume session {}, which this server does not hold (expired, "
-                    + "evicted, or from before a restart): refused, it may open a new one", ch.remoteAddress(),
-                    hello.id());
-            ch.writeAndFlush(new Refused(Refused.UNKNOWN_SESSION).encode(ch.alloc()));
-            return false;
+        if (session.loop().inEventLoop()) {
+            return session.protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true);
         }
-        Connection opened = opener.open(hello.id());
-        live.put(hello.id(), new Entry(opened, principal));
-        return opened.protocol().attachOnLoop(ch, handshake, 0, hello.window(), false);
+        moveThenAttach(ch, handshake, session, hello);
+        return true;
     }
 
     /**
-     * {@code session} lost its link; evicts the oldest detached sessions if the table is over its
-     * bounds. Once the acceptor has stopped, no client can come back: the session ends.
+     * Moves the link to the session's thread, then attaches it there. Nothing is read meanwhile:
+     * a client sends nothing between its HELLO and the WELCOME.
+     */
+    private void moveThenAttach(Channel ch, ChannelHandler handshake, Connection session, Hello hello) {
+        ch.config().setAutoRead(false);
+        ch.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                ch.close();
+                return;
+            }
+            session.loop().register(ch).addListener(registered -> {
+                if (!registered.isSuccess() || session.isClosed()) {
+                    ch.close(); // its client will find the session gone when it resumes on a new link
+                    return;
+                }
+                Pipeline.restartIdle(ch.pipeline(), settings); // its timers ran on the old thread
+                if (session.protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true)) {
+                    ch.config().setAutoRead(true);
+                }
+            });
+        });
+    }
+
+    /**
+     * {@code session} lost its link (on its thread); evicts the oldest detached sessions if the
+     * table is over its bounds. Once the acceptor has stopped, no client can come back: the
+     * session ends.
      */
     void detached(Connection session) {
-        if (stopped) {
-            loop.execute(session::finishOnLoop); // not in the middle of its own state change
-            return;
-        }
-        if (!detached.add(session)) {
-            return;
-        }
         ReplayBuffer outbound = session.protocol().session().outbound();
-        detachedBytes += outbound.bytes();
-        outbound.watchGrowth(bytes -> {
-            detachedBytes += bytes;
-            scheduleEvictionIfOver();
-        });
-        scheduleEvictionIfOver();
+        long bytes = outbound.bytes();
+        boolean end;
+        synchronized (this) {
+            end = stopped;
+            if (!end && detached.putIfAbsent(session, bytes) == null) {
+                detachedBytes += bytes;
+            }
+        }
+        if (end) {
+            finish(session); // later: not in the middle of its own state change
+            return;
+        }
+        outbound.watchGrowth(grown -> grew(session, grown));
+        evictIfOver();
     }
 
-    /** {@code session} has a link again, or has ended. */
+    /** A detached session's outbox took more (on its thread). */
+    private void grew(Connection session, long bytes) {
+        synchronized (this) {
+            Long held = detached.get(session);
+            if (held == null) {
+                return; // evicted meanwhile: no longer counted
+            }
+            detached.put(session, held + bytes);
+            detachedBytes += bytes;
+        }
+        evictIfOver();
+    }
+
+    /** {@code session} has a link again, or has ended (on its thread). */
     void attached(Connection session) {
-        if (detached.remove(session)) {
-            ReplayBuffer outbound = session.protocol().session().outbound();
-            detachedBytes -= outbound.bytes();
-            outbound.watchGrowth(null);
+        session.protocol().session().outbound().watchGrowth(null);
+        synchronized (this) {
+            Long held = detached.remove(session);
+            if (held != null) {
+                detachedBytes -= held;
+            }
         }
     }
 
-    /** {@code session} has ended: its id is free of it for good. */
+    /** {@code session} has ended (on its thread): its id is free of it for good. */
     void remove(Connection session) {
         attached(session);
-        live.remove(session.protocol().session().id());
+        synchronized (this) {
+            live.remove(session.protocol().session().id());
+        }
     }
 
     /**
      * The acceptor stopped listening, so no client can come back: detached sessions end now, and
      * attached ones when they lose their link.
      */
-    void stopOnLoop() {
-        stopped = true;
-        for (Connection session : detached.toArray(new Connection[0])) {
-            attached(session);
-            session.finishOnLoop();
+    void stop() {
+        List<Connection> ending;
+        synchronized (this) {
+            stopped = true;
+            ending = new ArrayList<>(detached.keySet());
         }
+        ending.forEach(SessionTable::finish);
     }
 
     /** {@return the number of detached sessions evicted so far; any thread} */
@@ -151,30 +218,36 @@ final class SessionTable {
         return evicted.get();
     }
 
+    /** The oldest detached sessions while over a bound, each ended on its own thread, later. */
+    private void evictIfOver() {
+        List<Connection> victims = new ArrayList<>();
+        synchronized (this) {
+            for (var oldest = detached.entrySet().iterator(); oldest.hasNext() && isOver(); ) {
+                Map.Entry<Connection, Long> entry = oldest.next();
+                oldest.remove(); // out of the count now; its end, on its thread, removes it for good
+                detachedBytes -= entry.getValue();
+                Connection victim = entry.getKey();
+                victims.add(victim);
+                long count = evicted.incrementAndGet();
+                if (evictionLog.allow()) {
+                    log.warn("[session acceptor] {} detached sessions holding {} bytes, over the bounds ({}, {} bytes): "
+                            + "evicting the oldest, {} ({} evicted so far)", detached.size() + 1, detachedBytes,
+                            maxDetached, maxDetachedBytes, victim, count);
+                }
+            }
+        }
+        victims.forEach(SessionTable::finish);
+    }
+
     private boolean isOver() {
         return detached.size() > maxDetached || detachedBytes > maxDetachedBytes;
     }
 
-    // later, not now: the caller is in the middle of a connection's state change
-    private void scheduleEvictionIfOver() {
-        if (isOver() && !evictionScheduled) {
-            evictionScheduled = true;
-            loop.execute(this::evictOnLoop);
-        }
-    }
-
-    private void evictOnLoop() {
-        evictionScheduled = false;
-        while (isOver()) {
-            Connection victim = detached.iterator().next();
-            long count = evicted.incrementAndGet();
-            if (evictionLog.allow()) {
-                log.warn("[session acceptor] {} detached sessions holding {} bytes, over the bounds ({}, {} bytes): "
-                        + "evicting the oldest, {} ({} evicted so far)", detached.size(), detachedBytes, maxDetached,
-                        maxDetachedBytes, victim, count);
-            }
-            attached(victim); // out of the count whatever happens next
-            victim.finishOnLoop();
+    private static void finish(Connection session) {
+        try {
+            session.loop().execute(session::finishOnLoop);
+        } catch (RejectedExecutionException shutDown) {
+            // the loop is shutting down, and ends every session on it
         }
     }
 }

@@ -9,6 +9,7 @@ import net.async.tcp.AcceptSocket;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
+import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Tcp;
 
 /**
@@ -31,7 +32,8 @@ public final class CallbackEchoServerMain {
                 .heartbeatTimeoutMillis(Long.parseLong(args[1]))
                 .build();
         EchoServerMain.exitWhenParentGoes();
-        EventLoop loop = Tcp.eventLoop();
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().threads(threads).build());
         AcceptSocket acceptor = Tcp.accept(loop, "127.0.0.1", 0, options);
         say("port " + acceptor.port());
         say("rss " + rssKiB());

@@ -39,7 +39,8 @@ class ManyConnectionsTest {
 
     @Test
     void tenThousandConnectionsAreAllServedAndSurviveAnIdlePeriod() throws Exception {
-        try (ChildJvm server = ChildJvm.start(List.of(), CallbackEchoServerMain.class, PERIOD, TIMEOUT)) {
+        // the server on an event loop of two threads, the clients on one
+        try (ChildJvm server = ChildJvm.start(List.of(), CallbackEchoServerMain.class, PERIOD, TIMEOUT, "2")) {
             int port = server.expectPort(Duration.ofSeconds(90));
             long rssBefore = rss(server.expect(line -> line.text().startsWith("rss "), Duration.ofSeconds(10), "rss"));
             Set<Long> threadsBefore = netAsyncThreads();

@@ -23,6 +23,7 @@ import net.async.tcp.AcceptSocket;
 import net.async.tcp.Chan;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.EventLoop;
+import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Frames;
 import net.async.tcp.Sockets;
 import net.async.tcp.Tcp;
@@ -167,6 +168,36 @@ class SessionWireTest {
             }
             assertEquals(DISCONNECTED, Chan.take(client.readChan()), "the greeting never reaches the user");
             Chan.assertNothingFor(client.readChan(), QUIET);
+        }
+    }
+
+    @Test
+    void aResumeAcceptedOnAnotherThreadOfTheLoopMovesToTheSessionsThread() throws Exception {
+        EventLoopOptions twoThreads = EventLoopOptions.builder().threads(2).build();
+        try (EventLoop loop = Tcp.eventLoop(twoThreads);
+             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build())) {
+            SessionId id = SessionId.random();
+            ClientSocket session;
+            try (Peer first = Peer.connect(server.port())) {
+                first.send(new Hello(1, id, false, 0, 4096));
+                assertInstanceOf(Welcome.class, first.read());
+                session = Sockets.nextAccepted(server);
+                Chan.put(session.writeChan(), Chan.bytes("before"));
+                assertEquals("before", first.readText());
+            }
+            assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
+            // links are dealt to the threads in turn: of these resumes, at least one lands on the other thread
+            for (int i = 0; i < 2; i++) {
+                try (Peer back = Peer.connect(server.port())) {
+                    back.send(new Hello(1, id, true, 1 + i, 4096));
+                    assertEquals(new Welcome(id, true, i, SessionSettings.DEFAULT_BUFFER_BYTES), back.read());
+                    back.sendPayload("resumed " + i);
+                    assertEquals(List.of(CONNECTED, "resumed " + i), Chan.take(session.readChan(), 2));
+                    Chan.put(session.writeChan(), Chan.bytes("reply " + i));
+                    assertEquals("reply " + i, back.readText());
+                }
+                assertEquals(DISCONNECTED, Chan.take(session.readChan()));
+            }
         }
     }
 
