@@ -107,7 +107,8 @@
 
      (connect <event-loop> {:host \"127.0.0.1\" :port 9988} & opts) → {:read-chan <chan> :write-chan <chan>}
      (connect <event-loop> {:path \"/run/app.sock\"} & opts)         ; a Unix domain socket
-                                                                     (and :session true in session mode)
+                                                                     (and :session true in session mode,
+                                                                      :remote-address: where it dials)
      (<!! read-chan)  → :connected | <byte[]> | :disconnected | :session-lost | :closed
      (>!! write-chan <byte[]>)
      (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
@@ -185,7 +186,35 @@
                                (Tcp/accept loop (unix-path path) options)
                                (Tcp/accept loop ^String host (int port) options))]
     (cond-> {:accept-chan (.acceptChan socket)
+             ::acceptor   socket
              :rejected    (reify clojure.lang.IDeref (deref [_] (.rejectedConnections socket)))
              :evicted     (reify clojure.lang.IDeref (deref [_] (.evictedSessions socket)))}
       path       (assoc :path (str (.path socket)))
       (not path) (assoc :port (.port socket)))))
+
+(defn stats
+  "What an event loop, an accept socket or a connection (a map connect returns, or accept-chan
+   yields) has done so far, as a plain map. Counters only grow; a loop's and an accept socket's
+   include their connections, those that have ended too. Blocks while each network thread reads
+   its own connections: call it from a thread of yours, not from a go block.
+
+     (stats <event-loop | accept-socket | client-socket>)
+     → {:state :connected        ; :connecting :handshaking :connected :disconnected :closing :closed,
+                                 ; :accepting :closed for an accept socket, :running :shut-down for a loop
+        :connections 1           ; alive now
+        :connects 3 :reconnects 2 :failed-dials 5
+        :disconnects {:reset 1 :peer-closed 0 :heartbeat-timeout 1 :bad-frame 0 :tls 0 :shutdown 0}
+        :messages-in 120 :bytes-in 15360 :messages-out 118 :bytes-out 15104
+        :heartbeats-in 4 :heartbeats-out 4
+        :waiting-in 0 :waiting-out 2  ; read and not yet taken; taken and not yet sent (or acknowledged)
+        :sessions-resumed 2 :sessions-lost 0
+        :accepted 0 :rejected 0 :evicted 0}   ; an accept socket's (and summed in a loop's)"
+  [x]
+  (let [^net.async.tcp.Stats s
+        (cond
+          (::loop x)     (.stats ^EventLoop (::loop x))
+          (::acceptor x) (.stats ^AcceptSocket (::acceptor x))
+          (::stats x)    (.get ^Supplier (::stats x))
+          :else (throw (IllegalArgumentException.
+                         "stats takes what event-loop, accept or connect returns, or what accept-chan yields")))]
+    (into {} (.toMap s))))

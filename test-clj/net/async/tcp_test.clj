@@ -142,7 +142,9 @@
   (with-event-loops [client-loop server-loop]
     (let [port   (h/free-port)
           client (dial client-loop port :reconnect-period 50)]
-      (is (= #{:read-chan :write-chan} (set (keys client))))
+      (is (= #{:read-chan :write-chan :remote-address :net.async.tcp/stats} (set (keys client)))
+          "the original's two channels, the address it dials and its numbers for (stats client)")
+      (is (= (java.net.InetSocketAddress/createUnresolved local port) (:remote-address client)))
       (is (= [:disconnected] (take-n 1 (:read-chan client))) "a failed dial is an event, not an exception")
       (let [acceptor (accept server-loop {:host local :port port})
             server   (<!!? (:accept-chan acceptor))]

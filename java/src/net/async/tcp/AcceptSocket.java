@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import net.async.tcp.impl.Chans;
 
 /**
@@ -31,8 +32,11 @@ public final class AcceptSocket implements AutoCloseable {
     private final Runnable stop;
     private final LongSupplier rejected;
     private final LongSupplier evicted;
+    private final Supplier<Stats> stats;
 
-    AcceptSocket(Object acceptChan, int port, Path path, Runnable stop, LongSupplier rejected, LongSupplier evicted) {
+    AcceptSocket(Object acceptChan, int port, Path path, Runnable stop, LongSupplier rejected, LongSupplier evicted,
+                 Supplier<Stats> stats) {
+        this.stats = stats;
         this.acceptChan = acceptChan;
         this.port = port;
         this.path = path;
@@ -59,6 +63,16 @@ public final class AcceptSocket implements AutoCloseable {
     /** {@return the number of connections closed at once because {@code maxConnections} were alive} */
     public long rejectedConnections() {
         return rejected.getAsLong();
+    }
+
+    /**
+     * What this acceptor and its connections have done so far, each connection read on its
+     * thread: call it from a thread of yours, not from an event loop.
+     *
+     * @return the snapshot, connections that have ended included
+     */
+    public Stats stats() {
+        return stats.get();
     }
 
     /** {@return the number of detached sessions evicted because more were kept than the options allow} */

@@ -6,6 +6,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Keywords;
@@ -34,6 +35,7 @@ public final class ClientSocket implements AutoCloseable {
     private final Object writeChan;
     private final SocketAddress remoteAddress;
     private final Principal peerPrincipal;
+    private final Supplier<Stats> stats;
 
     /**
      * Wraps a connection's two channels, as from a Clojure {@code {:read-chan :write-chan}} map.
@@ -43,14 +45,20 @@ public final class ClientSocket implements AutoCloseable {
      * @throws IllegalArgumentException when either is {@code null}
      */
     public ClientSocket(Object readChan, Object writeChan) {
-        this(readChan, writeChan, null, null);
+        this(readChan, writeChan, null, null, null);
     }
 
-    private ClientSocket(Object readChan, Object writeChan, SocketAddress remoteAddress, Principal peerPrincipal) {
+    ClientSocket(Object readChan, Object writeChan, SocketAddress dialed, Supplier<Stats> stats) {
+        this(readChan, writeChan, dialed, null, stats);
+    }
+
+    private ClientSocket(Object readChan, Object writeChan, SocketAddress remoteAddress, Principal peerPrincipal,
+                         Supplier<Stats> stats) {
         this.readChan = Checks.notNull(readChan, "readChan");
         this.writeChan = Checks.notNull(writeChan, "writeChan");
         this.remoteAddress = remoteAddress;
         this.peerPrincipal = peerPrincipal;
+        this.stats = stats;
     }
 
     /**
@@ -62,14 +70,18 @@ public final class ClientSocket implements AutoCloseable {
      */
     public static ClientSocket of(Map<?, ?> socket) {
         Checks.notNull(socket, "socket");
+        @SuppressWarnings("unchecked")
+        Supplier<Stats> stats = (Supplier<Stats>) socket.get(Keywords.STATS);
         return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN),
-                (SocketAddress) socket.get(Keywords.REMOTE_ADDRESS), (Principal) socket.get(Keywords.PEER_PRINCIPAL));
+                (SocketAddress) socket.get(Keywords.REMOTE_ADDRESS), (Principal) socket.get(Keywords.PEER_PRINCIPAL),
+                stats);
     }
 
     /**
-     * An accepted connection's peer address, else {@code null} (a client's peer may change with each link).
+     * An accepted connection's peer address; the address a client dials (its host and port,
+     * unresolved, or its socket file), whichever peer answers there on each link.
      *
-     * @return the peer address, or {@code null} for a client connection
+     * @return the address, or {@code null} for a socket made from bare channels
      */
     public SocketAddress remoteAddress() {
         return remoteAddress;
@@ -82,6 +94,20 @@ public final class ClientSocket implements AutoCloseable {
      */
     public Principal peerPrincipal() {
         return peerPrincipal;
+    }
+
+    /**
+     * What this connection has done so far, read on its thread: call it from a thread of yours,
+     * not from an event loop.
+     *
+     * @return the snapshot
+     * @throws IllegalStateException for a socket made from bare channels, which has no numbers
+     */
+    public Stats stats() {
+        if (stats == null) {
+            throw new IllegalStateException("no stats: this socket was made from bare channels");
+        }
+        return stats.get();
     }
 
     /** {@return the core.async channel of events and payloads} */
@@ -152,7 +178,7 @@ public final class ClientSocket implements AutoCloseable {
      * @return an immutable Clojure map, with {@code :remote-address} and {@code :peer-principal} when known
      */
     public Map<?, ?> toMap() {
-        return Keywords.socketMap(readChan, writeChan, remoteAddress, peerPrincipal);
+        return Keywords.socketMap(readChan, writeChan, remoteAddress, peerPrincipal, stats);
     }
 
     @Override

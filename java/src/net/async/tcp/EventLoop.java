@@ -47,6 +47,16 @@ public final class EventLoop implements AutoCloseable {
         return reactor.transport().name();
     }
 
+    /**
+     * What every connection and acceptor of this loop has done so far, each connection read on
+     * its thread: call it from a thread of yours, not from an event loop.
+     *
+     * @return the snapshot, connections that have ended included
+     */
+    public Stats stats() {
+        return reactor.stats();
+    }
+
     /** Shuts the loop down; idempotent. Same as {@link Tcp#shutdown(EventLoop)}. */
     @Override
     public void close() {

@@ -100,7 +100,7 @@ public final class Tcp {
         Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
                 options.settings(), remote, options.reconnectPolicy(), options.connectTimeoutMillis());
         connection.start();
-        return new ClientSocket(connection.readChan(), connection.writeChan());
+        return new ClientSocket(connection.readChan(), connection.writeChan(), remote.address(), connection::stats);
     }
 
     /**
@@ -157,7 +157,7 @@ public final class Tcp {
                 options.writeChanFactory(), options.settings(), options.maxConnections(), options.detachedLimits());
         int bound = acceptor.bind(at);
         return new AcceptSocket(acceptor.acceptChan(), bound, at.path(), acceptor::close, acceptor::rejectedCount,
-                acceptor::evictedCount);
+                acceptor::evictedCount, acceptor::stats);
     }
 
     /**

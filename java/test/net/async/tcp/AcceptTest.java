@@ -66,7 +66,8 @@ class AcceptTest {
             Object announced = Chan.takeRaw(server.acceptChan(), Chan.WAIT);
             IPersistentMap map = assertInstanceOf(IPersistentMap.class, announced);
             Set<?> keys = Set.copyOf(((Map<?, ?>) map).keySet());
-            assertEquals(Set.of(READ_CHAN, WRITE_CHAN, Keyword.intern("remote-address")), keys);
+            assertEquals(Set.of(READ_CHAN, WRITE_CHAN, Keyword.intern("remote-address"),
+                    Keyword.intern("net.async.tcp", "stats")), keys);
             keys.forEach(key -> assertInstanceOf(Keyword.class, key));
             java.net.InetSocketAddress remote = assertInstanceOf(java.net.InetSocketAddress.class,
                     map.valAt(Keyword.intern("remote-address")));

@@ -31,6 +31,7 @@ public final class Chan {
     public static final Keyword CONNECTED = Keyword.intern("connected");
     public static final Keyword DISCONNECTED = Keyword.intern("disconnected");
     public static final Keyword CLOSED = Keyword.intern("closed");
+    public static final Keyword SESSION_LOST = Keyword.intern("session-lost");
     public static final Keyword READ_CHAN = Keyword.intern("read-chan");
     public static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
 

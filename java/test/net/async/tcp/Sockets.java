@@ -65,7 +65,7 @@ public final class Sockets {
         if (!(value instanceof IPersistentMap map)) {
             throw new AssertionError("accept-chan yielded " + value + ", not a map");
         }
-        return new ClientSocket(map.valAt(Chan.READ_CHAN), map.valAt(Chan.WRITE_CHAN));
+        return ClientSocket.of((java.util.Map<?, ?>) map);
     }
 
     /** A loopback port that was free a moment ago: for clients that must start before their server. */

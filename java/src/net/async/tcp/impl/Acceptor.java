@@ -11,7 +11,10 @@ import io.netty.channel.unix.Errors;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,10 @@ public final class Acceptor implements Reactor.Member {
     private final Inbox accepted;
     private final SessionTable sessions; // null without session mode
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong acceptedLinks = new AtomicLong();
+    // its connections alive, on every thread, and the counts of those that have ended
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Counters.Totals ended = new Counters.Totals();
     // under a flood, one line a second is enough
     private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private Channel server;
@@ -208,6 +215,7 @@ public final class Acceptor implements Reactor.Member {
             return;
         }
         child.closeFuture().addListener(f -> live.decrementAndGet());
+        acceptedLinks.incrementAndGet();
         if (sessions != null) {
             // the link belongs to no connection until its HELLO says which session it carries
             Pipeline.installAwaitingHello(child.pipeline(), settings,
@@ -216,20 +224,47 @@ public final class Acceptor implements Reactor.Member {
             return;
         }
         Connection connection = Connection.accepted(reactor, child.eventLoop(), readChanFactory.get(),
-                writeChanFactory.get(), settings, this::announce);
+                writeChanFactory.get(), settings, this::announce, this::ended);
+        connections.add(connection);
         connection.initChannel(child);
     }
 
     private Connection openSessionOnLoop(SessionId id, EventLoop on) {
-        return Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(), settings,
-                sessions, id, this::announce);
+        Connection session = Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(),
+                settings, sessions, id, this::announce, this::ended);
+        connections.add(session);
+        return session;
     }
 
     /** The link is ready (after TLS, if any), on the connection's thread: hand the connection to the user. */
     private void announce(Connection connection) {
         Object socket = Keywords.socketMap(connection.readChan(), connection.writeChan(), connection.remoteAddress(),
-                connection.peerPrincipal());
+                connection.peerPrincipal(), connection::stats);
         Hop.onto(loop, () -> accepted.deliver(socket)); // accept-chan is fed from the acceptor's thread only
+    }
+
+    /** One of its connections has ended, on that connection's thread. */
+    private void ended(Connection connection) {
+        ended.retireOnLoop(connection.loop(), connection.counters());
+        connections.remove(connection);
+    }
+
+    /**
+     * What this acceptor and its connections have done; blocks while each thread reads its own.
+     *
+     * @return the snapshot, the ended connections' counts included
+     * @throws IllegalStateException when called on an event loop
+     */
+    public net.async.tcp.Stats stats() {
+        StatsCollector collector = new StatsCollector();
+        collector.collect(reactor.group(), new ArrayList<>(connections), ended);
+        return collector.snapshot(server.isOpen() ? "accepting" : "closed", acceptedLinks.get(), rejected.get(),
+                evictedCount());
+    }
+
+    /** {@return links accepted so far, and refused ones and evicted sessions, for the loop's numbers} */
+    long[] acceptorCounts() {
+        return new long[] {acceptedLinks.get(), rejected.get(), evictedCount()};
     }
 
     private void reject(Channel child) {

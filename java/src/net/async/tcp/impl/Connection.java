@@ -17,6 +17,7 @@ import java.security.Principal;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import net.async.tcp.Stats;
 import net.async.tcp.impl.ControlFrame.Refused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,19 +69,23 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final Outbox outbox;
     private final Dialer dialer; // null for accepted connections
     private final Consumer<Connection> onFirstReady; // accepted: announce on accept-chan
+    private final Consumer<Connection> onEnd; // accepted: its acceptor forgets it
+    private final Counters counters = new Counters();
     private final String name;
     // a server that stays away: the first failed dial after a loss at INFO, then one a minute
     private final LogThrottle dialFailureLog = new LogThrottle(1, TimeUnit.MINUTES);
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean everReady;
+    private boolean linkUp; // the current link came up: its going down is a disconnect
     private boolean disconnectAnnounced;
     private int failedDials;
     private ScheduledFuture<?> redial;
 
     private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                        Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis,
-                       Consumer<Connection> onFirstReady, SessionTable sessions, SessionId sessionId) {
+                       Consumer<Connection> onFirstReady, Consumer<Connection> onEnd, SessionTable sessions,
+                       SessionId sessionId) {
         this.reactor = reactor;
         this.loop = loop;
         this.settings = settings;
@@ -92,10 +97,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.inbox = protocol == null ? new Inbox(readChan, loop, this::setReading, dropped -> { })
                 : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
-                protocol == null ? new InFlight() : protocol.session().outbound());
+                protocol == null ? new InFlight() : protocol.session().outbound(), counters);
         this.dialer = remote == null ? null : new Dialer(reactor.transport(), loop, remote, reconnect,
                 connectTimeoutMillis, new Initializer());
         this.onFirstReady = onFirstReady;
+        this.onEnd = onEnd;
         this.name = remote == null ? "accepted" : "client->" + dialer;
     }
 
@@ -114,7 +120,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                     Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis) {
         return new Connection(reactor, reactor.next(), readChan, writeChan, settings, remote, reconnect,
-                connectTimeoutMillis, c -> { }, null, null);
+                connectTimeoutMillis, c -> { }, c -> { }, null, null);
     }
 
     /**
@@ -125,8 +131,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      *                a link that never gets ready closes without a word to anybody
      */
     static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                               Consumer<Connection> onReady) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, null, null);
+                               Consumer<Connection> onReady, Consumer<Connection> onEnd) {
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, onEnd, null, null);
     }
 
     /**
@@ -137,8 +143,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     static Connection acceptedSession(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
                                       Settings settings, SessionTable sessions, SessionId id,
-                                      Consumer<Connection> onReady) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, sessions, id);
+                                      Consumer<Connection> onReady, Consumer<Connection> onEnd) {
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, onEnd, sessions,
+                id);
     }
 
     /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
@@ -181,7 +188,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         SslHandler tls = settings.tls() == null ? null
                 : dialer == null ? settings.tls().newHandler(ch.alloc())
                 : dialer.newTlsHandler(settings.tls(), ch.alloc());
-        Pipeline.install(ch.pipeline(), settings, tls, new LinkHandler());
+        Pipeline.install(ch.pipeline(), settings, tls, new LinkHandler(), counters);
         // a backlog left from the previous link keeps the new one paused until the user catches up
         ch.config().setAutoRead(protocol != null || !inbox.isBackedUp());
     }
@@ -212,6 +219,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      * logged at INFO, then one line a minute while it lasts; every attempt at DEBUG.
      */
     private void logFailedDial(Throwable cause) {
+        counters.dialFailed();
         failedDials++;
         if (dialFailureLog.allow()) {
             log.info("{} cannot connect ({} attempt{} so far): {}", this, failedDials, failedDials == 1 ? "" : "s",
@@ -250,6 +258,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         reactor.register(this);
         boolean first = !everReady;
         everReady = true;
+        counters.linkUp(first);
+        linkUp = true;
         state = State.CONNECTED;
         disconnectAnnounced = false;
         failedDials = 0;
@@ -275,6 +285,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         channel = null;
         outbox.detach();
+        if (linkUp && state != State.CLOSING) { // not when we closed it ourselves
+            counters.disconnected(LinkEnd.of(ch));
+        }
+        linkUp = false;
         if (protocol != null) {
             protocol.linkDownOnLoop(state == State.HANDSHAKING);
         }
@@ -288,6 +302,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     /** An accepted link that failed before it was ready (TLS): nobody ever saw its channels. */
     private void closeUnannouncedOnLoop() {
         state = State.CLOSED;
+        reactor.totals().retireOnLoop(loop, counters);
+        onEnd.accept(this);
         Chans.close(inbox.chan());
         Chans.close(outbox.chan());
         reactor.unregister(this);
@@ -351,6 +367,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     public void shutdownOnLoop() {
         assert loop.inEventLoop();
         if (channel != null) {
+            if (linkUp) {
+                counters.disconnected(Stats.Cause.SHUTDOWN); // now: its end is counted before the totals are
+                linkUp = false;
+            }
             channel.close();
         }
         finishOnLoop();
@@ -368,6 +388,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (protocol != null) {
             protocol.finishedOnLoop();
         }
+        reactor.totals().retireOnLoop(loop, counters);
+        onEnd.accept(this);
         log.debug("{} closed", this);
         inbox.deliver(Keywords.CLOSED);
         inbox.closeWhenDrained();
@@ -441,6 +463,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             Channel old = channel;
             channel = null;
             outbox.detach();
+            counters.disconnected(Stats.Cause.PEER_CLOSED); // the peer left it for this one
             old.close();
             log.debug("{} taken over by a new link from {}", this, ch.remoteAddress());
             announceDisconnectOnLoop();
@@ -452,6 +475,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** A handshake that failed counts, and is logged, like a failed dial. */
     void logFailedAttempt(String why) {
+        counters.dialFailed();
         failedDials++;
         if (dialFailureLog.allow()) {
             log.info("{} session handshake failed ({} attempt{} so far): {}", this, failedDials,
@@ -468,6 +492,59 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         } else {
             log.debug("{} session refused again: {}", this, why);
         }
+    }
+
+    // ---- what the numbers a user can watch are made of ----
+
+    Counters counters() {
+        return counters;
+    }
+
+    /** Adds this connection's counts to {@code sum}, on its thread. */
+    void addStatsOnLoop(Counters sum) {
+        assert loop.inEventLoop();
+        sum.add(counters);
+    }
+
+    int waitingIn() {
+        return inbox.waiting();
+    }
+
+    int waitingOut() {
+        return outbox.waiting();
+    }
+
+    /**
+     * This connection's snapshot, read on its thread; blocks: never call it from another event loop.
+     *
+     * @return the snapshot
+     */
+    public Stats stats() {
+        if (loop.inEventLoop()) {
+            return statsOnLoop();
+        }
+        try {
+            return loop.submit(this::statsOnLoop).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            return counters.snapshot(State.CLOSED.name().toLowerCase(java.util.Locale.ROOT), 0, 0, 0, 0, 0, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading stats", e);
+        }
+    }
+
+    private Stats statsOnLoop() {
+        return counters.snapshot(state.name().toLowerCase(java.util.Locale.ROOT), state == State.CLOSED ? 0 : 1,
+                waitingIn(), waitingOut(), 0, 0, 0);
+    }
+
+    /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */
+    void loseSessionOnLoop() {
+        if (state != State.CLOSED) {
+            counters.sessionLost();
+        }
+        finishOnLoop();
     }
 
     @Override
@@ -523,7 +600,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             }
             if (!(msg instanceof byte[] payload)) {
                 protocol.controlOnLoop((ControlFrame) msg);
-            } else if (state != State.CLOSING && (protocol == null || protocol.payloadOnLoop())) {
+                return;
+            }
+            counters.messageIn(payload.length);
+            if (state != State.CLOSING && (protocol == null || protocol.payloadOnLoop())) {
                 inbox.stage(payload); // not after our FIN or our BYE: the peer knows what was taken
             }
         }
@@ -550,6 +630,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Failures.log(log, Connection.this, cause);
+            LinkEnd.note(ctx.channel(), Failures.cause(cause));
             if (cause instanceof SessionMismatchException mismatch && mismatch.peerAskedForSession()) {
                 ServerHandshake.refuse(ctx.channel(), Refused.SESSION_OFF); // so the peer can say why
             } else {

@@ -5,6 +5,7 @@ import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.net.ConnectException;
 import javax.net.ssl.SSLException;
+import net.async.tcp.Stats;
 import org.slf4j.Logger;
 
 /**
@@ -33,6 +34,14 @@ final class Failures {
         } else {
             log.warn("{} unexpected failure, dropping the connection", connection, cause);
         }
+    }
+
+    /** {@return why a link went down, for the numbers: what this failure means for it} */
+    static Stats.Cause cause(Throwable cause) {
+        if (cause instanceof SSLException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            return Stats.Cause.TLS;
+        }
+        return cause instanceof DecoderException ? Stats.Cause.BAD_FRAME : Stats.Cause.RESET;
     }
 
     /** The innermost cause, as {@code SimpleName: message}, without the wrapping layers. */

@@ -38,6 +38,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     private final int maxFrameSize;
     private final boolean sessions;
+    private Counters counters = new Counters(); // replaced by the connection's once it has the link
     private boolean corrupt;
 
     FrameDecoder(int maxFrameSize) {
@@ -75,12 +76,18 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(HEADER_BYTES);
-        if (length > 0) {
+        if (length == 0) {
+            counters.heartbeatIn();
+        } else {
             // the one copy per frame, straight from the read buffer: no slice, no reference count
             byte[] payload = new byte[length];
             in.readBytes(payload);
             out.add(payload);
         }
+    }
+
+    void countInto(Counters counters) {
+        this.counters = counters;
     }
 
     private void decodeControl(int header, ByteBuf in, List<Object> out) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import net.async.tcp.Stats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,11 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatHandler.class);
 
     private boolean pausedSinceLastCheck;
+    private Counters counters = new Counters(); // replaced by the connection's once it has the link
+
+    void countInto(Counters counters) {
+        this.counters = counters;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -40,6 +46,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         if (idle.state() == IdleState.WRITER_IDLE) {
             if (ctx.channel().isWritable() && !isOutputShutdown(ctx)) {
                 ctx.writeAndFlush(FrameEncoder.HEARTBEAT, ctx.voidPromise());
+                counters.heartbeatOut();
             }
         } else if (idle.state() == IdleState.READER_IDLE) {
             onReaderIdle(ctx);
@@ -60,6 +67,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         log.debug("{} nothing read for heartbeat-timeout: connection is stuck, dropping it", ctx.channel());
+        LinkEnd.note(ctx.channel(), Stats.Cause.HEARTBEAT_TIMEOUT);
         ctx.close();
     }
 }

@@ -44,6 +44,11 @@ final class InFlight implements Retention {
     }
 
     @Override
+    public int size() {
+        return messages.size();
+    }
+
+    @Override
     public byte[][] toResend() {
         return messages.toArray(new byte[0][]);
     }

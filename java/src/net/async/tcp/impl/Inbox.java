@@ -79,6 +79,11 @@ final class Inbox {
         return chan;
     }
 
+    /** {@return how many values wait, staged or backlogged, for the channel to take them} */
+    int waiting() {
+        return staged.size() + backlog.size();
+    }
+
     /** True while values wait for the user: a new input source should start closed. */
     boolean isBackedUp() {
         return !backlog.isEmpty();

@@ -7,6 +7,8 @@ import clojure.lang.RT;
 import java.net.SocketAddress;
 import java.security.Principal;
 import java.util.Map;
+import java.util.function.Supplier;
+import net.async.tcp.Stats;
 
 /**
  * The keywords that cross into Clojure: status events on read-chan and the keys of returned maps.
@@ -30,6 +32,12 @@ public final class Keywords {
     public static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
     /** {@code :remote-address}, an accepted socket map's key. */
     public static final Keyword REMOTE_ADDRESS = Keyword.intern("remote-address");
+    /** {@code :net.async.tcp/stats}, a socket map's key: what {@code (stats socket)} reads. */
+    public static final Keyword STATS = Keyword.intern("net.async.tcp", "stats");
+    /** In the map {@code event-loop} returns: the {@code EventLoop}. */
+    public static final Keyword LOOP = Keyword.intern("net.async.tcp", "loop");
+    /** In the map {@code accept} returns: the {@code AcceptSocket}. */
+    public static final Keyword ACCEPTOR = Keyword.intern("net.async.tcp", "acceptor");
     /** {@code :peer-principal}, an accepted TLS socket map's key, with client authentication. */
     public static final Keyword PEER_PRINCIPAL = Keyword.intern("peer-principal");
 
@@ -44,11 +52,15 @@ public final class Keywords {
      * @param writeChan     the write-chan
      * @param remoteAddress the peer's address, or {@code null}
      * @param peerPrincipal the peer's certificate principal, or {@code null}
+     * @param stats         the connection's numbers, or {@code null} for channels of unknown origin
      * @return a persistent Clojure map
      */
     public static Map<?, ?> socketMap(Object readChan, Object writeChan, SocketAddress remoteAddress,
-                                      Principal peerPrincipal) {
+                                      Principal peerPrincipal, Supplier<Stats> stats) {
         IPersistentMap map = (IPersistentMap) RT.mapUniqueKeys(READ_CHAN, readChan, WRITE_CHAN, writeChan);
+        if (stats != null) {
+            map = map.assoc(STATS, stats);
+        }
         if (remoteAddress != null) {
             map = map.assoc(REMOTE_ADDRESS, remoteAddress);
         }

@@ -57,6 +57,7 @@ final class Outbox {
     private final int maxFrameSize;
     private final Owner owner;
     private final Retention retention;
+    private final Counters counters;
     private Channel channel;
     // frames of small messages not yet written, and how many messages they hold; null between pumps
     private ByteBuf coalesced;
@@ -65,12 +66,18 @@ final class Outbox {
     private boolean takePending;
     private boolean writeChanClosed;
 
-    Outbox(Object writeChan, EventLoop loop, int maxFrameSize, Owner owner, Retention retention) {
+    Outbox(Object writeChan, EventLoop loop, int maxFrameSize, Owner owner, Retention retention, Counters counters) {
         this.writeChan = writeChan;
         this.loop = loop;
         this.maxFrameSize = maxFrameSize;
         this.owner = owner;
         this.retention = retention;
+        this.counters = counters;
+    }
+
+    /** {@return how many messages it took and still keeps: not yet written, or not yet acknowledged} */
+    int waiting() {
+        return retention.size();
     }
 
     Object chan() {
@@ -83,6 +90,7 @@ final class Outbox {
         this.channel = channel;
         byte[][] resend = retention.toResend();
         for (byte[] message : resend) {
+            counters.messageOut(message.length);
             write(channel, message, retention.onWritten(1));
         }
         if (resend.length > 0) {
@@ -190,6 +198,7 @@ final class Outbox {
             return;
         }
         retention.retain(message);
+        counters.messageOut(message.length);
         if (message.length > COALESCE_MAX_MESSAGE) {
             writeCoalesced(); // keeps the order
             write(channel, message, retention.onWritten(1));

@@ -26,9 +26,17 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static void install(ChannelPipeline pipeline, Settings settings, SslHandler tls, ChannelHandler connection) {
+    static void install(ChannelPipeline pipeline, Settings settings, SslHandler tls, ChannelHandler connection,
+                        Counters counters) {
         installCodec(pipeline, settings, tls);
+        countInto(pipeline, counters);
         pipeline.addLast("connection", connection);
+    }
+
+    /** The heartbeats the link reads and writes count for {@code counters} from now on. */
+    static void countInto(ChannelPipeline pipeline, Counters counters) {
+        ((FrameDecoder) pipeline.get("frame-decoder")).countInto(counters);
+        ((HeartbeatHandler) pipeline.get("heartbeat")).countInto(counters);
     }
 
     /** An accepted session link, until its HELLO: no "connection" yet. */

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <h2>Threading</h2>
- * {@code members} is a concurrent set, each member added and removed on its own thread;
+ * {@code members} is a concurrent set, each member added and removed on its own thread (an
+ * acceptor under the lock of {@code endedAcceptors}, which takes its counts);
  * {@code running} is atomic; the threads, once made, are published through a concurrent list;
  * the rest is immutable. {@link #shutdown()} may be called from any thread, the loops' own
  * included (then it does not wait).
@@ -53,6 +54,10 @@ public final class Reactor {
     private final Transport transport;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
+    private final Counters.Totals ended = new Counters.Totals();
+    // accepted, rejected, evicted of the acceptors that have closed; guarded by itself, which also
+    // makes an acceptor's leaving and its counts' arriving here one step for stats()
+    private final long[] endedAcceptors = new long[3];
 
     /**
      * Starts a loop with one thread.
@@ -96,6 +101,36 @@ public final class Reactor {
         return transport;
     }
 
+    /** {@return the counts of the connections that have ended on this loop} */
+    Counters.Totals totals() {
+        return ended;
+    }
+
+    /**
+     * What every connection and acceptor of this loop has done; blocks while each thread reads
+     * its own connections.
+     *
+     * @return the snapshot, the ended connections' counts included
+     * @throws IllegalStateException when called on an event loop
+     */
+    public net.async.tcp.Stats stats() {
+        List<Connection> connections = new ArrayList<>();
+        long[] acceptors;
+        synchronized (endedAcceptors) {
+            acceptors = endedAcceptors.clone();
+            for (Member member : members) {
+                if (member instanceof Connection connection) {
+                    connections.add(connection);
+                } else if (member instanceof Acceptor acceptor) {
+                    addTo(acceptors, acceptor.acceptorCounts());
+                }
+            }
+        }
+        StatsCollector collector = new StatsCollector();
+        collector.collect(group, connections, ended);
+        return collector.snapshot(running.get() ? "running" : "shut down", acceptors[0], acceptors[1], acceptors[2]);
+    }
+
     /** {@return false once {@link #shutdown()} has been called} */
     public boolean isRunning() {
         return running.get();
@@ -120,7 +155,21 @@ public final class Reactor {
 
     void unregister(Member member) {
         assert member.loop().inEventLoop();
-        members.remove(member);
+        if (member instanceof Acceptor acceptor) {
+            synchronized (endedAcceptors) { // a loop's counters only grow: the acceptor's stay
+                if (members.remove(member)) {
+                    addTo(endedAcceptors, acceptor.acceptorCounts());
+                }
+            }
+        } else {
+            members.remove(member);
+        }
+    }
+
+    private static void addTo(long[] sum, long[] counts) {
+        for (int i = 0; i < counts.length; i++) {
+            sum[i] += counts[i];
+        }
     }
 
     /** Idempotent; see the class comment for the sequence. */

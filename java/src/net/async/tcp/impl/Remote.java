@@ -43,6 +43,11 @@ public record Remote(String host, int port, Path path) {
         return path != null;
     }
 
+    /** {@return the address as users see it: the host and port, unresolved, or the socket file} */
+    public SocketAddress address() {
+        return isUnix() ? java.net.UnixDomainSocketAddress.of(path) : InetSocketAddress.createUnresolved(host, port);
+    }
+
     /** The address to dial: unresolved for TCP, so the off-loop resolver looks it up at each dial. */
     SocketAddress toDialAddress(Transport transport) {
         return isUnix() ? transport.unixAddress(path) : InetSocketAddress.createUnresolved(host, port);

@@ -98,7 +98,8 @@ final class ReplayBuffer implements Retention {
         return sent - unacked.size();
     }
 
-    int size() {
+    @Override
+    public int size() {
         return unacked.size();
     }
 

@@ -23,6 +23,9 @@ interface Retention {
     /** Whether the outbox may take another message: {@code linked} says whether a link is up. */
     boolean mayTake(boolean linked);
 
+    /** {@return how many messages it keeps} */
+    int size();
+
     /** {@return the messages the next link must carry first, oldest first} */
     byte[][] toResend();
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import net.async.tcp.Stats;
 import net.async.tcp.impl.ControlFrame.Ack;
 import net.async.tcp.impl.ControlFrame.Bye;
 import net.async.tcp.impl.ControlFrame.Refused;
@@ -85,6 +86,9 @@ final class SessionProtocol {
             return;
         }
         session.outbound().ackTo(welcome.received());
+        if (session.isWelcomed()) {
+            connection.counters().sessionResumed();
+        }
         session.welcomed(welcome.window());
         connection.linkUpOnLoop();
     }
@@ -95,6 +99,7 @@ final class SessionProtocol {
      */
     private void sessionLostOnLoop() {
         SessionId lost = session.id();
+        connection.counters().sessionLost();
         session.restart();
         log.warn("{} session {} could not be resumed (the server restarted, or it expired): {} unacknowledged "
                 + "message(s) sent again on the new session, where the server may see them a second time",
@@ -122,6 +127,9 @@ final class SessionProtocol {
         }
         cancel(expiry);
         sessions.attached(connection);
+        if (existed) {
+            connection.counters().sessionResumed();
+        }
         session.outbound().ackTo(peerReceived);
         session.welcomed(peerWindow);
         connection.replaceLinkOnLoop(ch, handshake);
@@ -195,6 +203,7 @@ final class SessionProtocol {
 
     private void protocolErrorOnLoop(String what) {
         log.warn("{} session protocol error, dropping the link: {}", connection, what);
+        LinkEnd.note(connection.link(), Stats.Cause.BAD_FRAME);
         connection.link().close();
     }
 
@@ -248,7 +257,7 @@ final class SessionProtocol {
     void detachedOnLoop() {
         expiry = loop.schedule(() -> {
             log.debug("{} expired: no link for {} ms", connection, session.settings().expiryMillis());
-            connection.finishOnLoop();
+            connection.loseSessionOnLoop();
         }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
         sessions.detached(connection);
     }

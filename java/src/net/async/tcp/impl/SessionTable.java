@@ -245,7 +245,7 @@ final class SessionTable {
 
     private static void finish(Connection session) {
         try {
-            session.loop().execute(session::finishOnLoop);
+            session.loop().execute(session::loseSessionOnLoop);
         } catch (RejectedExecutionException shutDown) {
             // the loop is shutting down, and ends every session on it
         }

@@ -112,7 +112,7 @@ class FrameFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         Settings settings = new Settings(SLOW_HEARTBEATS.heartbeatPeriodMillis(),
                 SLOW_HEARTBEATS.heartbeatTimeoutMillis(), max, null);
-        Pipeline.install(channel.pipeline(), settings, null, collector);
+        Pipeline.install(channel.pipeline(), settings, null, collector, new Counters());
         FrameDecoder decoder = (FrameDecoder) channel.pipeline().get("frame-decoder");
         try {
             int offset = 0;

@@ -77,7 +77,7 @@ class HeartbeatHandlerTest {
     @Test
     void pipelineNamesItsHandlers() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        Pipeline.install(ch.pipeline(), FAST, null, new ChannelInboundHandlerAdapter());
+        Pipeline.install(ch.pipeline(), FAST, null, new ChannelInboundHandlerAdapter(), new Counters());
         for (String name : List.of("idle", "frame-decoder", "frame-encoder", "heartbeat", "connection")) {
             assertTrue(ch.pipeline().get(name) != null, name);
         }
@@ -121,7 +121,7 @@ class HeartbeatHandlerTest {
     private static EmbeddedChannel frozenPipeline() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        Pipeline.install(ch.pipeline(), FAST, null, new ChannelInboundHandlerAdapter());
+        Pipeline.install(ch.pipeline(), FAST, null, new ChannelInboundHandlerAdapter(), new Counters());
         return ch;
     }
 

@@ -26,6 +26,7 @@ import net.async.tcp.EventLoop;
 import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Frames;
 import net.async.tcp.Sockets;
+import net.async.tcp.Stats;
 import net.async.tcp.Tcp;
 import net.async.tcp.impl.ControlFrame.Hello;
 import net.async.tcp.impl.ControlFrame.Refused;
@@ -198,6 +199,8 @@ class SessionWireTest {
                 }
                 assertEquals(DISCONNECTED, Chan.take(session.readChan()));
             }
+            Stats stats = session.stats();
+            assertEquals(List.of(3L, 2L, 2L), List.of(stats.connects(), stats.reconnects(), stats.sessionsResumed()));
         }
     }
 

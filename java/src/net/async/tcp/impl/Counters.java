@@ -1,0 +1,128 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.EventLoop;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.async.tcp.Stats;
+import net.async.tcp.Stats.Cause;
+
+/**
+ * What one connection has done, counted as it happens (see {@link Stats} for each count), or the
+ * sum of several. Plain fields: counting costs an increment on the hot path, nothing more.
+ *
+ * <h2>Threading</h2>
+ * A connection's counters are confined to its thread. A sum is built by one collector under its
+ * own lock ({@link Totals}, {@link StatsCollector}).
+ */
+final class Counters {
+    private long connects;
+    private long failedDials;
+    private long reconnects;
+    private final long[] disconnects = new long[Cause.values().length];
+    private long messagesIn;
+    private long bytesIn;
+    private long messagesOut;
+    private long bytesOut;
+    private long heartbeatsIn;
+    private long heartbeatsOut;
+    private long sessionsResumed;
+    private long sessionsLost;
+
+    void linkUp(boolean first) {
+        connects++;
+        if (!first) {
+            reconnects++;
+        }
+    }
+
+    void dialFailed() {
+        failedDials++;
+    }
+
+    void disconnected(Cause cause) {
+        disconnects[cause.ordinal()]++;
+    }
+
+    void messageIn(int bytes) {
+        messagesIn++;
+        bytesIn += bytes;
+    }
+
+    void messageOut(int bytes) {
+        messagesOut++;
+        bytesOut += bytes;
+    }
+
+    void heartbeatIn() {
+        heartbeatsIn++;
+    }
+
+    void heartbeatOut() {
+        heartbeatsOut++;
+    }
+
+    void sessionResumed() {
+        sessionsResumed++;
+    }
+
+    void sessionLost() {
+        sessionsLost++;
+    }
+
+    /** Adds {@code other}'s counts to these. */
+    void add(Counters other) {
+        connects += other.connects;
+        failedDials += other.failedDials;
+        reconnects += other.reconnects;
+        for (int i = 0; i < disconnects.length; i++) {
+            disconnects[i] += other.disconnects[i];
+        }
+        messagesIn += other.messagesIn;
+        bytesIn += other.bytesIn;
+        messagesOut += other.messagesOut;
+        bytesOut += other.bytesOut;
+        heartbeatsIn += other.heartbeatsIn;
+        heartbeatsOut += other.heartbeatsOut;
+        sessionsResumed += other.sessionsResumed;
+        sessionsLost += other.sessionsLost;
+    }
+
+    /** {@return these counts, with what only the caller knows, as a snapshot} */
+    Stats snapshot(String state, long connections, long waitingIn, long waitingOut, long accepted, long rejected,
+                   long evicted) {
+        Map<Cause, Long> byCause = new EnumMap<>(Cause.class);
+        for (Cause cause : Cause.values()) {
+            byCause.put(cause, disconnects[cause.ordinal()]);
+        }
+        return new Stats(state, connections, connects, failedDials, reconnects, byCause, messagesIn, bytesIn,
+                messagesOut, bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed,
+                sessionsLost, accepted, rejected, evicted);
+    }
+
+    /**
+     * The counts of connections that have ended, kept by their acceptor and their loop so that
+     * those counters only grow: one sum per thread, so that a thread's ended and live connections
+     * are read in one task on it, and none is counted twice or missed as it ends.
+     *
+     * <h2>Threading</h2>
+     * The map is concurrent; each thread's sum is confined to that thread.
+     */
+    static final class Totals {
+        private final Map<EventLoop, Counters> ended = new ConcurrentHashMap<>();
+
+        /** On the ended connection's thread. */
+        void retireOnLoop(EventLoop loop, Counters counters) {
+            ended.computeIfAbsent(loop, l -> new Counters()).add(counters);
+        }
+
+        /** On {@code loop}. */
+        void addToOnLoop(EventLoop loop, Counters sum) {
+            Counters onThread = ended.get(loop);
+            if (onThread != null) {
+                sum.add(onThread);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
+package net.async.tcp.impl;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import net.async.tcp.Stats;
+
+/**
+ * Sums what the connections of a loop, or of an acceptor, have done: one task on each thread
+ * reads that thread's live connections and the totals of those that ended there, together, so
+ * that a connection ending meanwhile is counted once, either way.
+ *
+ * <pre>
+ * StatsCollector sum = new StatsCollector();
+ * sum.collect(reactor.group(), connections, totals);   // blocks: never on an event loop
+ * sum.snapshot("running", 0, 0, 0);
+ * </pre>
+ *
+ * <h2>Threading</h2>
+ * {@link #collect} runs on a user thread and blocks; the per-thread tasks add under this
+ * object's lock.
+ */
+final class StatsCollector {
+    private static final long WAIT_SECONDS = 5;
+
+    private final Counters sum = new Counters();
+    private long live;
+    private long waitingIn;
+    private long waitingOut;
+
+    /**
+     * Reads, on each of {@code threads}, the connections of {@code connections} that live there
+     * and the totals of those that ended there.
+     */
+    void collect(Iterable<EventExecutor> threads, Collection<Connection> connections, Counters.Totals ended) {
+        Map<EventExecutor, List<Connection>> byThread = new HashMap<>();
+        for (Connection connection : connections) {
+            byThread.computeIfAbsent(connection.loop(), l -> new ArrayList<>()).add(connection);
+        }
+        List<Future<?>> reads = new ArrayList<>();
+        for (EventExecutor thread : threads) {
+            if (thread.inEventLoop()) {
+                throw new IllegalStateException("stats blocks until every thread of the loop answers: "
+                        + "call it from a thread of yours, not from an event loop");
+            }
+            List<Connection> onThread = byThread.getOrDefault(thread, List.of());
+            try {
+                reads.add(thread.submit(() -> addOnLoop((EventLoop) thread, onThread, ended)));
+            } catch (RejectedExecutionException shutDown) {
+                // that thread has ended, and its connections with it
+            }
+        }
+        for (Future<?> read : reads) {
+            read.awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void addOnLoop(EventLoop thread, List<Connection> onThread, Counters.Totals ended) {
+        ended.addToOnLoop(thread, sum);
+        for (Connection connection : onThread) {
+            if (connection.isClosed()) {
+                continue; // already among the ended, just read
+            }
+            connection.addStatsOnLoop(sum);
+            live++;
+            waitingIn += connection.waitingIn();
+            waitingOut += connection.waitingOut();
+        }
+    }
+
+    synchronized Stats snapshot(String state, long accepted, long rejected, long evicted) {
+        return sum.snapshot(state, live, waitingIn, waitingOut, accepted, rejected, evicted);
+    }
+}
