@@ -68,6 +68,8 @@ check_jar() {
   [ "$(wc -l <<<"$jars")" = 1 ] || fail "more than one net.async jar on the classpath: $jars"
   cmp -s "$jars" "$jar" || fail "$jars is not the jar just built (another install of $version?)"
   echo "net.async on the classpath: $jars (the jar just built)"
+  # Micrometer is optional (issue #12): users who do not want meters must not get it
+  if tr ':' '\n' <<<"$1" | grep -q '/io/micrometer/'; then fail "Micrometer came with net.async"; fi
 }
 
 # fill TEMPLATE OUT: @VERSION@ and @REPO_URL@ replaced, and the README's code in place of the
