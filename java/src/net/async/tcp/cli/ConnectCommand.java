@@ -20,16 +20,18 @@ import net.async.tcp.Tcp;
  * closes and exits.
  *
  * <h2>Threading</h2>
- * The main thread reads standard input and writes; a printer thread reads the connection.
+ * The main thread reads standard input and writes; a printer thread reads the connection; with
+ * {@code --stats}, a ticker thread prints the figures.
  */
 final class ConnectCommand {
     static final String USAGE = """
-            usage: net-async connect HOST:PORT|unix:PATH [--reconnect-period MS] [--wait MS] [--session]
+            usage: net-async connect HOST:PORT|unix:PATH [--reconnect-period MS] [--wait MS] [--session] [--stats]
               Sends each line of standard input as one message (UTF-8, without the newline) and
               prints every event and message that arrives. Reconnects until standard input ends;
               then prints replies until none has come for --wait ms (default 1000), sends what is
               left, closes the connection and exits.
-              --session   session mode (:session true): the server must have it on too""";
+              --session   session mode (:session true): the server must have it on too
+              --stats     print the connection's figures every second, and at the end, on stderr""";
 
     private ConnectCommand() {
     }
@@ -38,6 +40,7 @@ final class ConnectCommand {
         Endpoint to = null;
         ConnectOptions.Builder options = ConnectOptions.builder();
         long waitMillis = 1000;
+        boolean stats = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--reconnect-period") && i + 1 < args.length) {
                 options.reconnectPeriodMillis(parseMillis(args[++i], "--reconnect-period"));
@@ -45,6 +48,8 @@ final class ConnectCommand {
                 waitMillis = parseMillis(args[++i], "--wait");
             } else if (args[i].equals("--session")) {
                 options.session(true);
+            } else if (args[i].equals("--stats")) {
+                stats = true;
             } else if (args[i].startsWith("-") || to != null) {
                 throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
             } else {
@@ -60,6 +65,7 @@ final class ConnectCommand {
         try (EventLoop loop = Tcp.eventLoop()) {
             ClientSocket client = to.isUnix() ? Tcp.connect(loop, to.path(), options.build())
                     : Tcp.connect(loop, to.host(), to.port(), options.build());
+            StatsTicker ticker = stats ? new StatsTicker(client::stats, System.err) : null;
             LastEvent last = new LastEvent();
             Thread reader = startPrinting(client, printer, to, last);
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -71,6 +77,9 @@ final class ConnectCommand {
             last.awaitQuiet(waitMillis);
             client.close();
             reader.join(Duration.ofSeconds(30).toMillis());
+            if (ticker != null) {
+                ticker.close(); // the last line: what the connection did in all
+            }
         }
         return 0;
     }

@@ -11,20 +11,22 @@ import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
 
 /**
- * {@code net-async listen [HOST:]PORT [--echo]}: accepts connections and prints what each one
- * says; with {@code --echo}, sends every message back. Runs until killed.
+ * {@code net-async listen [HOST:]PORT [--echo] [--stats]}: accepts connections and prints what each
+ * one says; with {@code --echo}, sends every message back. Runs until killed.
  *
  * <h2>Threading</h2>
- * The main thread accepts; one reader thread per connection prints (and echoes).
+ * The main thread accepts; one reader thread per connection prints (and echoes); with
+ * {@code --stats}, a ticker thread prints the figures.
  */
 final class ListenCommand {
     static final String USAGE = """
-            usage: net-async listen [HOST:]PORT|unix:PATH [--echo] [--session]
+            usage: net-async listen [HOST:]PORT|unix:PATH [--echo] [--session] [--stats]
               Accepts connections on PORT (all interfaces unless HOST is given; 0 = any free port),
               or on the Unix domain socket at PATH, and prints each event and message with the
               peer address and a timestamp.
               --echo      send every message back to its sender
-              --session   session mode (:session true): clients must have it on too""";
+              --session   session mode (:session true): clients must have it on too
+              --stats     print the acceptor's figures every second on stderr""";
 
     private ListenCommand() {
     }
@@ -33,11 +35,14 @@ final class ListenCommand {
         Endpoint at = null;
         boolean echo = false;
         boolean session = false;
+        boolean stats = false;
         for (String arg : args) {
             if (arg.equals("--echo")) {
                 echo = true;
             } else if (arg.equals("--session")) {
                 session = true;
+            } else if (arg.equals("--stats")) {
+                stats = true;
             } else if (arg.startsWith("-") || at != null) {
                 throw new UsageException("unexpected argument '" + arg + "'\n" + USAGE);
             } else {
@@ -51,6 +56,9 @@ final class ListenCommand {
             AcceptSocket acceptor = bind(loop, at, session);
             System.err.println("listening on " + (at.isUnix() ? at : (at.host() == null ? "*" : at.host()) + ":"
                     + acceptor.port()));
+            if (stats) {
+                new StatsTicker(acceptor::stats, System.err); // until the process is killed
+            }
             ClientSocket peer;
             while ((peer = acceptor.accept(Duration.ofDays(365))) != null) {
                 serve(peer, printer, echo);

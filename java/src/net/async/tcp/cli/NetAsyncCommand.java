@@ -7,8 +7,8 @@ import java.util.Arrays;
  * {@code net-async}: netcat for the net.async protocol.
  *
  * <pre>
- * net-async listen [HOST:]PORT [--echo]
- * net-async connect HOST:PORT
+ * net-async listen [HOST:]PORT|unix:PATH [--echo] [--session] [--stats]
+ * net-async connect HOST:PORT|unix:PATH [--session] [--stats]
  * </pre>
  *
  * Bad arguments print one line and exit with 2, never a stack trace.
@@ -19,8 +19,8 @@ import java.util.Arrays;
 public final class NetAsyncCommand {
     static final String USAGE = """
             usage: net-async COMMAND [ARGS]
-              listen [HOST:]PORT [--echo]   accept connections, print what arrives
-              connect HOST:PORT             send stdin lines as messages, print what arrives
+              listen [HOST:]PORT [--echo]   accept connections, print what arrives (also unix:PATH)
+              connect HOST:PORT             send stdin lines as messages, print what arrives (also unix:PATH)
               bench                         run the benchmark suite (from a source checkout)
             net-async COMMAND --help shows a command's options.""";
 

@@ -25,10 +25,11 @@ class NetAsyncCommandTest {
     @Test
     @Timeout(300)
     void connectSendsStdinLinesToAnEchoingListenerAndPrintsTheReplies() throws Exception {
-        try (CommandProcess listen = new CommandProcess("listen", "127.0.0.1:0", "--echo")) {
+        try (CommandProcess listen = new CommandProcess("listen", "127.0.0.1:0", "--echo", "--stats")) {
             String listening = listen.awaitErr(line -> line.startsWith("listening on"), START);
             String port = listening.substring(listening.lastIndexOf(':') + 1);
-            try (CommandProcess connect = new CommandProcess("connect", "127.0.0.1:" + port, "--wait", "5000")) {
+            try (CommandProcess connect = new CommandProcess("connect", "127.0.0.1:" + port, "--wait", "5000",
+                    "--stats")) {
                 connect.awaitOut(line -> line.endsWith(":connected"), START);
                 try (OutputStream stdin = connect.stdin()) {
                     stdin.write("hello\n\u0001\u0002\n".getBytes(StandardCharsets.UTF_8));
@@ -37,10 +38,15 @@ class NetAsyncCommandTest {
                 connect.awaitOut(line -> line.endsWith(" 0x0102"), WAIT);
                 connect.awaitOut(line -> line.endsWith(":closed"), WAIT);
                 assertEquals(0, connect.exitCode(WAIT, "connect after end of input"));
+                assertTrue(connect.stderr().lines().anyMatch(line -> line.contains(" stats state=")
+                        && line.contains(" messages-out=2 ") && line.contains(" messages-in=2 ")), connect.stderr());
             }
             listen.awaitOut(line -> line.contains("127.0.0.1:") && line.endsWith(":connected"), WAIT);
             listen.awaitOut(line -> line.endsWith(" \"hello\""), WAIT);
             listen.awaitOut(line -> line.endsWith(":closed"), WAIT);
+            // a line a second: one comes after the connection ended, counting what it did
+            listen.awaitErr(line -> line.contains(" stats state=accepting connections=0 connects=1 ")
+                    && line.contains(" messages-in=2 ") && line.contains(" accepted=1 "), WAIT);
         }
     }
 
