@@ -4,6 +4,8 @@ package net.async.tcp.bench;
 import clojure.java.api.Clojure;
 import clojure.lang.AFunction;
 import clojure.lang.IFn;
+import clojure.lang.IPersistentVector;
+import clojure.lang.Indexed;
 import clojure.lang.Keyword;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,6 +28,7 @@ final class Async {
     private static final IFn CHAN = Clojure.var("clojure.core.async", "chan");
     private static final IFn PUT_ASYNC = Clojure.var("clojure.core.async", "put!");
     private static final IFn TAKE_ASYNC = Clojure.var("clojure.core.async", "take!");
+    private static final IFn ALTS = Clojure.var("clojure.core.async", "alts!!");
     private static final Keyword READ_CHAN = Keyword.intern("read-chan");
     private static final Keyword WRITE_CHAN = Keyword.intern("write-chan");
 
@@ -48,6 +51,15 @@ final class Async {
     /** {@code <!!}: null once the channel is closed and drained. */
     static Object take(Object chan) {
         return TAKE.invoke(chan);
+    }
+
+    /**
+     * {@code alts!!}: blocks until one of {@code ops} completes, a chan to take from or a
+     * {@code [chan value]} to put, and returns {@code [value port]}: the value taken (null once
+     * closed), or for a put true, or false once closed.
+     */
+    static Indexed alts(IPersistentVector ops) {
+        return (Indexed) ALTS.invoke(ops);
     }
 
     /** {@code put!} with a callback, which gets false once the channel is closed; never blocks. */

@@ -24,17 +24,20 @@ import org.HdrHistogram.Histogram;
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
- * step on stderr. Each step is bounded in count and in time; the whole suite takes 3-4 minutes
- * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs and half a
- * minute the session-mode step.
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes 4-5 minutes
+ * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs, half a
+ * minute the session-mode step and half a minute the event-loop threads step.
  *
  * <pre>
  *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
  *  session mode        one-way 128 B · 64 KiB;          net.async session mode vs plain mode, both ends
  *                      request-reply 128 B              (chan 1024 one way, default channels request-reply)
+ *  event-loop threads  16 · 64 conns × 128 B · 1 KiB,   net.async vs raw Netty with as many threads;
+ *                      loops of 1, 2 (4, 8) threads     scaling from each thread count to the next
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
- *  connections         10,000 × one echo, one loop      net.async server vs raw-Netty server
+ *  connections         10,000 × one echo, loops of 1    net.async server vs raw-Netty server
+ *                      and 2 threads
  *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
  * </pre>
  *
@@ -44,6 +47,9 @@ import org.HdrHistogram.Histogram;
  * <pre>
  *   mvn -q -Pbench test-compile exec:exec -Dbench.only=sessions
  * </pre>
+ *
+ * {@code -Dbench.only=threads} runs the event-loop threads step alone ({@link ThreadScaling}, about
+ * 45 s, 10-15 s of it compiling core.async) and writes {@code results-threads.json}.
  *
  * <h3>Threading</h3>
  * The main thread runs the steps one after another; each step starts and ends its own threads.
@@ -70,8 +76,9 @@ public final class Bench {
         switch (only) {
             case "" -> bench.run(out);
             case "sessions" -> bench.runSessions(out);
+            case "threads" -> bench.runThreads(out);
             default -> throw new IllegalArgumentException("-Dbench.only=" + only
-                    + ": only 'sessions' is known; leave it out for the whole suite");
+                    + ": only 'sessions' and 'threads' are known; leave it out for the whole suite");
         }
         System.exit(0);
     }
@@ -124,6 +131,7 @@ public final class Bench {
         chart(out, medians);
 
         sessions();
+        new ThreadScaling(report, this::progress, ROUNDS).run();
         progress("request-reply latency");
         latency();
         progress("connections");
@@ -141,6 +149,14 @@ public final class Bench {
         sessions();
         finish(out.resolve("results-sessions.json"));
         progress("wrote %s", out.resolve("results-sessions.json"));
+    }
+
+    /** {@code -Dbench.only=threads}: the event-loop threads step alone. */
+    private void runThreads(Path out) throws Exception {
+        start();
+        new ThreadScaling(report, this::progress, ROUNDS).run();
+        finish(out.resolve("results-threads.json"));
+        progress("wrote %s", out.resolve("results-threads.json"));
     }
 
     private void start() {
@@ -226,7 +242,7 @@ public final class Bench {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
@@ -312,22 +328,26 @@ public final class Bench {
     private void connections() throws Exception {
         int n = ManyConnections.maxConnections(CONNECTIONS);
         long max = TimeUnit.SECONDS.toNanos(30);
-        ManyConnections.Result netty = ManyConnections.run("netty", n, max);
-        progress("%,d connections, raw Netty: all echoed in %.0f ms", n, netty.echoedMillis());
-        ManyConnections.Result async = ManyConnections.run("async", n, max);
-        progress("%,d connections, net.async: %,d echoed in %.0f ms", n, async.echoed(), async.echoedMillis());
-        String what = String.format("%,d connections", n);
-        report.add(what + ": all connected", async.connectedMillis(), "ms", "raw-Netty server",
-                netty.connectedMillis(), "");
-        report.add(what + ": all echoed", async.echoedMillis(), "ms", "raw-Netty server", netty.echoedMillis(),
-                "< 10000 ms");
-        // the server JVM's heap is fixed and pre-touched: VmRSS grows only outside it, the heap is measured after GC
-        report.add(what + ": VmRSS outside heap / conn", async.rssKibPerConnection(), "KiB", "raw-Netty server",
-                netty.rssKibPerConnection(), "");
-        report.add(what + ": live heap / conn", async.heapKibPerConnection(), "KiB", "raw-Netty server",
-                netty.heapKibPerConnection(), "");
-        report.add(what + ": memory per idle conn", async.rssKibPerConnection() + async.heapKibPerConnection(),
-                "KiB", "raw-Netty server", netty.rssKibPerConnection() + netty.heapKibPerConnection(), "< 20 KiB");
+        for (int threads : new int[] {1, 2}) {
+            ManyConnections.Result netty = ManyConnections.run("netty", threads, n, max);
+            progress("%,d connections, %d-thread raw-Netty server: all echoed in %.0f ms", n, threads,
+                    netty.echoedMillis());
+            ManyConnections.Result async = ManyConnections.run("async", threads, n, max);
+            progress("%,d connections, %d-thread net.async server: %,d echoed in %.0f ms", n, threads, async.echoed(),
+                    async.echoedMillis());
+            String what = String.format("%,d connections", n) + (threads == 1 ? "" : ", " + threads + " threads");
+            String reference = "raw-Netty server" + (threads == 1 ? "" : ", " + threads + " threads");
+            report.add(what + ": all connected", async.connectedMillis(), "ms", reference, netty.connectedMillis(), "");
+            report.add(what + ": all echoed", async.echoedMillis(), "ms", reference, netty.echoedMillis(),
+                    "< 10000 ms");
+            // the server JVM's heap is fixed and pre-touched: VmRSS grows only outside it, the heap is measured after GC
+            report.add(what + ": VmRSS outside heap / conn", async.rssKibPerConnection(), "KiB", reference,
+                    netty.rssKibPerConnection(), "");
+            report.add(what + ": live heap / conn", async.heapKibPerConnection(), "KiB", reference,
+                    netty.heapKibPerConnection(), "");
+            report.add(what + ": memory per idle conn", async.rssKibPerConnection() + async.heapKibPerConnection(),
+                    "KiB", reference, netty.rssKibPerConnection() + netty.heapKibPerConnection(), "< 20 KiB");
+        }
     }
 
     private void reconnect() throws Exception {
@@ -343,7 +363,7 @@ public final class Bench {
                 ++step, String.format(format, args));
     }
 
-    private static String label(int size) {
+    static String label(int size) {
         return size >= 1024 ? size / 1024 + " KiB" : size + " B";
     }
 }

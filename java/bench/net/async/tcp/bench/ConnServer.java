@@ -12,15 +12,17 @@ import java.nio.file.Path;
 import net.async.tcp.AcceptOptions;
 import net.async.tcp.AcceptSocket;
 import net.async.tcp.EventLoop;
+import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Tcp;
 
 /**
  * The server side of {@link ManyConnections}, in a JVM of its own so that its resident memory is
- * its connections' alone and each process stays under the file-descriptor limit. On one event
- * loop it echoes every message, net.async ({@code async}: a user's {@code take!}/{@code put!}
- * callbacks) or raw Netty ({@code netty}).
+ * its connections' alone and each process stays under the file-descriptor limit. On an event
+ * loop of {@code THREADS} threads (default 1) it echoes every message, net.async ({@code async}: a
+ * user's {@code take!}/{@code put!} callbacks) or raw Netty ({@code netty}).
  *
  * <pre>
+ * args:   async|netty [THREADS]
  * stdout: ready PORT RSS_KIB HEAP_KIB      after binding
  * stdin:  measure  → stdout: rss RSS_KIB HEAP_KIB
  * stdin:  quit or end of input → exit
@@ -37,7 +39,8 @@ public final class ConnServer {
 
     public static void main(String[] args) throws Exception {
         // never closed: the exit closes every socket, and closing 10,000 one by one is not measured
-        Object server = "async".equals(args[0]) ? asyncServer() : nettyServer();
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        Object server = "async".equals(args[0]) ? asyncServer(threads) : nettyServer(threads);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready " + port + " " + memory());
         for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
@@ -48,8 +51,8 @@ public final class ConnServer {
         System.exit(server != null ? 0 : 1);
     }
 
-    private static Object asyncServer() throws Exception {
-        EventLoop loop = Tcp.eventLoop();
+    private static Object asyncServer(int threads) throws Exception {
+        EventLoop loop = Tcp.eventLoop(EventLoopOptions.builder().threads(threads).build());
         AcceptSocket server = Tcp.accept(loop, "127.0.0.1", 0, AcceptOptions.defaults());
         port = server.port();
         acceptNext(server.acceptChan());
@@ -75,8 +78,8 @@ public final class ConnServer {
         });
     }
 
-    private static Object nettyServer() {
-        EventLoopGroup group = RawNetty.group("bench-netty-server");
+    private static Object nettyServer(int threads) {
+        EventLoopGroup group = RawNetty.group("bench-netty-server", threads);
         Channel server = RawNetty.server(group, 0, RawNetty::echo);
         port = RawNetty.port(server);
         return server;

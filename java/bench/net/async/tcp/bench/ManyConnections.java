@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Many concurrent connections, each echoing one 128 B message, against a server on one event loop
- * in a child JVM ({@link ConnServer}). This JVM is the load generator: raw Netty, one event loop,
+ * Many concurrent connections, each echoing one 128 B message, against a server on an event loop
+ * of one or more threads in a child JVM ({@link ConnServer}). This JVM is the load generator: raw Netty, one event loop,
  * at most {@value #CONNECTS_IN_FLIGHT} connects in flight so the listen backlog never overflows.
  * Each process holds one end of every connection, so each needs only {@code n} file descriptors.
  *
@@ -44,10 +44,10 @@ final class ManyConnections {
         return (int) Math.min(wanted, fds - 500);
     }
 
-    static Result run(String server, int n, long maxNanos) throws Exception {
+    static Result run(String server, int threads, int n, long maxNanos) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                ConnServer.class.getName(), server).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                ConnServer.class.getName(), server, String.valueOf(threads)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         EventLoopGroup group = RawNetty.group("bench-conn-clients");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8)) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <h3>Threading</h3>
  * {@link #run} blocks the caller; {@link Sender} and {@link Receiver} run on their event loops.
+ * {@link NettyStreams} runs a sender per connection.
  */
 final class NettyOneWay {
     private NettyOneWay() {
@@ -46,7 +47,7 @@ final class NettyOneWay {
     }
 
     /** Writes while writable, flushes, and goes on when the channel is writable again. */
-    private static final class Sender extends ChannelInboundHandlerAdapter {
+    static final class Sender extends ChannelInboundHandlerAdapter {
         private final Channel channel;
         private final int size;
         private final long count;

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
 /**
  * The reference: plain Netty as a careful user writes it, with net.async's wire format (4-byte
  * big-endian length, then the payload) and the same transport and socket options (epoll where
- * available, TCP_NODELAY), one thread per event loop group. No core.async anywhere.
+ * available, TCP_NODELAY), one thread per event loop group unless asked for more. No core.async
+ * anywhere.
  *
  * <h3>Threading</h3>
  * Stateless helpers; the handlers they install run on their channel's event loop.
@@ -44,7 +45,12 @@ final class RawNetty {
     }
 
     static EventLoopGroup group(String name) {
-        return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
+        return group(name, 1);
+    }
+
+    /** A group of {@code threads} threads, named {@code name-<pool>-<n>}; channels are dealt to them in turn. */
+    static EventLoopGroup group(String name, int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
                 EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
