@@ -181,6 +181,10 @@ class SessionTest {
             Chan.assertClosesNext(accepted.get(0).readChan());
             assertEquals(1, server.evictedSessions());
             Chan.assertNothingFor(accepted.get(1).readChan(), Duration.ofMillis(100));
+            Stats stats = server.stats();
+            assertEquals(java.util.List.of(1L, 1L, 2L), java.util.List.of(stats.evicted(), stats.sessionsLost(),
+                    stats.connections()), "the evicted session is lost; the two kept are alive, their clients away");
+            assertEquals(1, serverLoop.stats().evicted());
         }
     }
 

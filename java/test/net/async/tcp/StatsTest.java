@@ -8,10 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import net.async.tcp.Stats.Cause;
+import net.async.tcp.fault.FaultProxy;
+import net.async.tcp.fault.FaultProxy.Fault;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each number moves exactly as the events it counts, over real sockets. */
 class StatsTest {
@@ -180,6 +190,88 @@ class StatsTest {
                         stats.connects()));
             }
         }
+    }
+
+    @Test
+    void aResumedSessionIsCountedAtBothEnds() throws Exception {
+        try (EventLoop loop = Tcp.eventLoop();
+             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build());
+             FaultProxy proxy = FaultProxy.start(server.port(), FaultProxy.Plan.of(300, 300, 1, Fault.RESET))) {
+            ClientSocket client = Tcp.connect(loop, Sockets.HOST, proxy.port(),
+                    Sockets.fastClient().session(true).build());
+            client.write(Chan.bytes("before"));
+            ClientSocket accepted = server.accept(WAIT);
+            assertEquals(List.of(CONNECTED, "before"), Chan.take(accepted.readChan(), 2));
+            assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(client.readChan(), 2), "the proxy's reset");
+            proxy.faultsEnabled(false); // the next link's fault, due in 300 ms, will not strike
+            assertEquals(CONNECTED, Chan.take(client.readChan()));
+            client.write(Chan.bytes("after"));
+            assertEquals(List.of(DISCONNECTED, CONNECTED, "after"), Chan.take(accepted.readChan(), 3));
+            Stats out = client.stats();
+            assertEquals(List.of(1L, 0L, 2L, 1L, 1L), List.of(out.sessionsResumed(), out.sessionsLost(), out.connects(),
+                    out.reconnects(), out.disconnects().get(Cause.RESET)));
+            assertEquals(1, accepted.stats().sessionsResumed());
+            assertEquals(List.of(1L, 1L), List.of(server.stats().sessionsResumed(), server.stats().accepted() - 1),
+                    "two links accepted, the second resumed the session");
+        }
+    }
+
+    @Test
+    void aShutDownLoopCountsItsLinksAsEndedByShutdown() throws Exception {
+        EventLoop loop = Tcp.eventLoop();
+        AcceptSocket server = Sockets.listen(loop);
+        ClientSocket client = Sockets.connect(loop, server.port());
+        server.accept(WAIT);
+        assertEquals(CONNECTED, Chan.take(client.readChan()));
+        loop.close();
+        Stats stats = loop.stats();
+        assertEquals(List.of("shut down", 0L, 2L, 2L), List.of(stats.state(), stats.connections(), stats.connects(),
+                stats.disconnects().get(Cause.SHUTDOWN)));
+        assertEquals(2, stats.disconnectsTotal());
+    }
+
+    @Test
+    void garbageInsideTlsIsATlsFailure(@TempDir Path dir) throws Exception {
+        TestCertificates certificates = new TestCertificates(dir);
+        certificates.create("server", "CN=localhost", "dns:localhost,ip:127.0.0.1");
+        try (EventLoop loop = Tcp.eventLoop();
+             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0,
+                     AcceptOptions.builder().sslContext(certificates.server("server")).build());
+             Socket plain = new Socket(Sockets.HOST, server.port())) {
+            SSLSocket tls = (SSLSocket) trustingAnyone().getSocketFactory()
+                    .createSocket(plain, Sockets.HOST, server.port(), false);
+            tls.startHandshake();
+            tls.getOutputStream().write(RawPeer.frame(Chan.bytes("hello")));
+            tls.getOutputStream().flush();
+            ClientSocket accepted = server.accept(WAIT);
+            assertEquals(List.of(CONNECTED, "hello"), Chan.take(accepted.readChan(), 2));
+            plain.getOutputStream().write(new byte[] {23, 3, 3, 0, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                    15, 16}); // an application-data record no key made
+            plain.getOutputStream().flush();
+            Chan.assertClosesNext(accepted.readChan());
+            assertEquals(1, (long) accepted.stats().disconnects().get(Cause.TLS), accepted.stats().toString());
+            assertEquals(1, server.stats().disconnectsTotal());
+        }
+    }
+
+    private static SSLContext trustingAnyone() throws Exception {
+        X509TrustManager anyone = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {anyone}, null);
+        return context;
     }
 
     @Test

@@ -117,7 +117,7 @@ final class Counters {
             ended.computeIfAbsent(loop, l -> new Counters()).add(counters);
         }
 
-        /** On {@code loop}. */
+        /** On {@code loop}, or on any thread once {@code loop} has ended. */
         void addToOnLoop(EventLoop loop, Counters sum) {
             Counters onThread = ended.get(loop);
             if (onThread != null) {

@@ -26,7 +26,7 @@ import net.async.tcp.Stats;
  *
  * <h2>Threading</h2>
  * {@link #collect} runs on a user thread and blocks; the per-thread tasks add under this
- * object's lock.
+ * object's lock, and so does {@code collect} itself for a thread that has ended.
  */
 final class StatsCollector {
     private static final long WAIT_SECONDS = 5;
@@ -55,7 +55,11 @@ final class StatsCollector {
             try {
                 reads.add(thread.submit(() -> addOnLoop((EventLoop) thread, onThread, ended)));
             } catch (RejectedExecutionException shutDown) {
-                // that thread has ended, and its connections with it
+                // that thread is ending, and its connections with it: once it has ended, what it
+                // kept is ours to read (its termination happens-before the future completes)
+                if (thread.terminationFuture().awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    addOnLoop((EventLoop) thread, List.of(), ended);
+                }
             }
         }
         for (Future<?> read : reads) {
