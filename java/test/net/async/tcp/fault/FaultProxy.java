@@ -110,6 +110,7 @@ public final class FaultProxy implements AutoCloseable {
     // how many bytes each faulted link had carried, both ways, when its fault struck
     private final List<Long> carriedAtFault = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean faultsEnabled = true;
+    private volatile long faultLimit = Long.MAX_VALUE;
     private boolean closed; // event loop only
 
     private FaultProxy(int targetPort, Plan plan) {
@@ -161,6 +162,14 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Off: new links get no fault, and links whose timer has not fired yet are spared too. */
+    /**
+     * Strikes no more than {@code limit} faults in all, so that a test whose links take longer to
+     * set up than the plan's delays (TLS on a loaded machine) still makes progress after them.
+     */
+    public void faultLimit(long limit) {
+        faultLimit = limit;
+    }
+
     public void faultsEnabled(boolean enabled) {
         faultsEnabled = enabled;
     }
@@ -259,7 +268,7 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         private void fire() {
-            if (!faultsEnabled || state != State.RELAY) {
+            if (!faultsEnabled || state != State.RELAY || faults() >= faultLimit) {
                 return;
             }
             Fault fault = kinds[random.nextInt(kinds.length)];
