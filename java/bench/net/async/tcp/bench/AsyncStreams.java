@@ -38,7 +38,7 @@ import net.async.tcp.impl.Keywords;
  * stalls: a reader waits on an empty read-chan while the writer waits on a write-chan whose
  * connection waits for room in another read-chan of that reader.
  *
- * <p>The rate is taken over a window ({@link StreamRate#measure}); then the read-chans are closed
+ * <p>The rate is taken over a window once the streams have settled ({@link StreamRate#measure}); then the read-chans are closed
  * and both loops shut down, which ends the pool threads without draining what is still in flight.
  *
  * <h3>Threading</h3>
@@ -68,7 +68,7 @@ final class AsyncStreams {
                 .build();
         EventLoopOptions loopOptions = EventLoopOptions.builder().threads(threads).build();
         try (EventLoop serverLoop = Tcp.eventLoop(loopOptions); EventLoop clientLoop = Tcp.eventLoop(loopOptions);
-             Watchdog watchdog = Watchdog.after(rampNanos + windowNanos + SLACK_NANOS, serverLoop, clientLoop)) {
+             Watchdog watchdog = Watchdog.after(rampNanos + StreamRate.SETTLE_MAX_NANOS + windowNanos + SLACK_NANOS, serverLoop, clientLoop)) {
             AcceptSocket server = Tcp.accept(serverLoop, "127.0.0.1", 0, accept);
             watchdog.alsoClose(() -> Chans.close(server.acceptChan()));
             List<Object> writeChans = new ArrayList<>();
@@ -86,18 +86,20 @@ final class AsyncStreams {
                 readChans.add(Async.readChan(socket));
             }
             // a backstop: the writers go on past the window until the loops close their chans
-            long deadline = System.nanoTime() + rampNanos + windowNanos + SLACK_NANOS;
+            long deadline = System.nanoTime() + rampNanos + StreamRate.SETTLE_MAX_NANOS + windowNanos + SLACK_NANOS;
+            List<AtomicLong> sent = new ArrayList<>();
             List<AtomicLong> received = new ArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicBoolean over = new AtomicBoolean();
             for (int t = 0; t < threads; t++) {
-                start(new Writer(every(writeChans, t, threads), size, count / connections, deadline),
-                        "bench-streams-writer-" + t);
+                Writer writer = new Writer(every(writeChans, t, threads), size, count / connections, deadline);
+                sent.add(writer.sent);
+                start(writer, "bench-streams-writer-" + t);
                 Reader reader = new Reader(every(readChans, t, threads), over, failure);
                 received.add(reader.received);
                 start(reader, "bench-streams-reader-" + t);
             }
-            StreamRate rate = StreamRate.measure(received, spread, rampNanos, windowNanos);
+            StreamRate rate = StreamRate.measure(sent, received, spread, rampNanos, windowNanos);
             if (failure.get() != null) {
                 throw new IllegalStateException("net.async streams failed", failure.get());
             }
@@ -131,6 +133,7 @@ final class AsyncStreams {
      * (then its end marker).
      */
     private static final class Writer implements Runnable {
+        final AtomicLong sent = new AtomicLong();
         private final Object[] chans;
         private final int size;
         private final long count;
@@ -139,6 +142,7 @@ final class AsyncStreams {
         private final byte[][] pending; // the message each chan takes next; kept when a chan is full
         private final int[] live; // indices into chans still sending: live[0..liveCount)
         private int liveCount;
+        private long total;
 
         Writer(Object[] chans, int size, long count, long deadline) {
             this.chans = chans;
@@ -206,6 +210,9 @@ final class AsyncStreams {
             boolean end = Messages.isEnd(pending[i]);
             pending[i] = null;
             seq[i]++;
+            if (!end) {
+                sent.lazySet(++total); // only this thread writes it
+            }
             return end;
         }
     }

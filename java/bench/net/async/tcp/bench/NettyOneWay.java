@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One-way throughput of the raw-Netty reference: the client writes frames on its event loop while
@@ -48,6 +49,7 @@ final class NettyOneWay {
 
     /** Writes while writable, flushes, and goes on when the channel is writable again. */
     static final class Sender extends ChannelInboundHandlerAdapter {
+        final AtomicLong sent = new AtomicLong(); // written by the channel's loop, read by a measuring thread
         private final Channel channel;
         private final int size;
         private final long count;
@@ -71,6 +73,7 @@ final class NettyOneWay {
                 }
                 channel.write(RawNetty.frame(channel.alloc(), size, seq++), channel.voidPromise());
             }
+            sent.lazySet(seq);
             channel.flush();
         }
 

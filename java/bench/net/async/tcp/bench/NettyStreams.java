@@ -54,13 +54,16 @@ final class NettyStreams {
             }
             awaitAccepted(received, connections);
             // a backstop: the senders go on past the window until their channels are closed
-            long deadline = System.nanoTime() + rampNanos + windowNanos + TimeUnit.SECONDS.toNanos(1);
+            long deadline = System.nanoTime() + rampNanos + StreamRate.SETTLE_MAX_NANOS + windowNanos
+                    + TimeUnit.SECONDS.toNanos(1);
+            List<AtomicLong> sent = new ArrayList<>();
             for (Channel client : clients) {
                 NettyOneWay.Sender sender = new NettyOneWay.Sender(client, size, count / connections, deadline);
+                sent.add(sender.sent);
                 client.pipeline().addLast(sender);
                 client.eventLoop().execute(sender::pump);
             }
-            StreamRate rate = StreamRate.measure(received, spread, rampNanos, windowNanos);
+            StreamRate rate = StreamRate.measure(sent, received, spread, rampNanos, windowNanos);
             if (failure.get() != null) {
                 throw new IllegalStateException("raw Netty streams failed", failure.get());
             }

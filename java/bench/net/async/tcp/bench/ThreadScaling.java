@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link NettyStreams}). Rows: each case against raw Netty, and the scaling from each thread count
  * to the next, for both sides.
  *
- * <p>Each run counts over a 200 ms window after a 100 ms ramp ({@link StreamRate}), shorter than
- * the one-way step's second, so that 16 runs a round times the suite's rounds stay near half a
- * minute; every case of a round runs before the next round, and the rows take the median.
+ * <p>Each run counts over a 200 ms window after a 100 ms ramp and, where buffers are still filling
+ * (64 connections at 1 KiB hold 128 MiB in their chans), until what is in flight stops growing
+ * ({@link StreamRate}); every case of a round runs before the next round, and the rows take the
+ * median.
  *
  * <h3>Threading</h3>
  * The caller's thread; each run starts and ends its own threads.
@@ -82,8 +83,9 @@ final class ThreadScaling {
                                     : AsyncStreams.run(threads, connections, size, COUNT, RAMP_NANOS, WINDOW_NANOS);
                             r[side][round] = rate.messagesPerSecond();
                             if (round == rounds - 1) { // where the work went, once per case
-                                progress.line("  %s, %s, threads (%% of a core): %s", label(c),
-                                        side == 0 ? "raw Netty" : "net.async", rate.spread());
+                                progress.line("  %s, %s, settled %d ms after the ramp, threads (%% of a core): %s",
+                                        label(c), side == 0 ? "raw Netty" : "net.async", rate.settleMillis(),
+                                        rate.spread());
                             }
                         }
                         line.append(String.format("; %d thr: net.async %,.0f, raw Netty %,.0f", threads,
