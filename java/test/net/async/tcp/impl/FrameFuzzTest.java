@@ -13,11 +13,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import net.async.tcp.Frames;
 import java.util.ArrayList;
@@ -41,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * Checked on every input: only TooLongFrameException or CorruptedFrameException (maybe wrapped in
  * DecoderException) comes out, and only where the reference finds a bad length; payloads are
  * non-empty, at most max-frame-size, and nothing is delivered after the bad length; the decoder
- * never holds more than max-frame-size + 4 bytes; every buffer is released (paranoid leak detection).
+ * never holds more than max-frame-size + 4 bytes, nor allocates a payload more than
+ * {@link FrameDecoder#ALLOCATE_AHEAD} bytes ahead of what it holds; every buffer is released (paranoid leak detection).
  *
  * <p>{@code mvn test} runs the seeds under {@code java/test-resources/net/async/tcp/impl/FrameFuzzTestInputs}
  * and then fuzzes this target for 15 s (the surefire execution "fuzz" in pom.xml). A longer run:
@@ -53,7 +52,6 @@ import org.junit.jupiter.api.Test;
  */
 class FrameFuzzTest {
     private static final int[] MAX_FRAME_SIZES = {1024, 1, 5, 300};
-    private static final Field CUMULATION = cumulationField();
     private static final Settings SLOW_HEARTBEATS = new Settings(60_000, 240_000, 1024, null);
 
     private static final FuzzStats STATS = new FuzzStats("FrameFuzzTest.decode");
@@ -122,8 +120,11 @@ class FrameFuzzTest {
                 channel.writeInbound(Unpooled.wrappedBuffer(stream, offset, end - offset));
                 channel.runPendingTasks();
                 offset = end;
-                int held = held(decoder);
+                int held = decoder.heldBytes();
                 assertTrue(held <= max + FrameDecoder.HEADER_BYTES, "decoder holds " + held + " bytes, max " + max);
+                int allocated = decoder.allocatedBytes();
+                assertTrue(allocated <= held + FrameDecoder.ALLOCATE_AHEAD,
+                        "decoder allocated " + allocated + " bytes, holding " + held);
             }
         } finally {
             channel.finishAndReleaseAll();
@@ -139,26 +140,6 @@ class FrameFuzzTest {
         assertEquals(expected.bad, collector.failure != null, () -> "failure: " + collector.failure);
         assertFalse(collector.readAfterFailure, "a payload was delivered after the bad length");
         return new Outcome(collector.payloads, collector.failure);
-    }
-
-    /** The decoder's cumulation; {@code internalBuffer()} is protected, so read its field. */
-    private static int held(FrameDecoder decoder) {
-        try {
-            ByteBuf cumulation = (ByteBuf) CUMULATION.get(decoder);
-            return cumulation == null ? 0 : cumulation.readableBytes();
-        } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Field cumulationField() {
-        try {
-            Field field = ByteToMessageDecoder.class.getDeclaredField("cumulation");
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new AssertionError(e);
-        }
     }
 
     record Outcome(List<byte[]> payloads, Throwable failure) {
