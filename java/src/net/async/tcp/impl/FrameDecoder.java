@@ -75,6 +75,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     // the frame's bytes received before its payload was allocated: retained reads and staging buffers
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private int heldBytes;
+    private long stagedTotal; // bytes of small reads copied into staging: they are copied twice
     // a control frame begun: its header and its body so far (at most 255 bytes)
     private int controlHeader;
     private byte[] controlBody;
@@ -110,6 +111,11 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     /** {@return the bytes allocated for an unfinished frame's payload (0 while its reads are held as they are)} */
     int allocatedBytes() {
         return payload == null ? 0 : payload.length;
+    }
+
+    /** {@return how many bytes this decoder copied twice: small reads staged while a large frame arrived} */
+    long stagedBytes() {
+        return stagedTotal;
     }
 
     @Override
@@ -254,6 +260,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             held.add(in.readRetainedSlice(n));
             return;
         }
+        stagedTotal += n;
         ByteBuf last = held.peekLast();
         if (last == null || !last.hasArray() || last.writableBytes() < n) {
             last = Unpooled.buffer(Math.max(n, STAGING_BYTES)); // heap, not pooled: nothing to leak
