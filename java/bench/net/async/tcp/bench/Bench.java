@@ -36,6 +36,9 @@ import org.HdrHistogram.Histogram;
  *  event-loop threads  16 · 64 conns × 128 B · 1 KiB,   net.async vs raw Netty with as many threads;
  *                      loops of 1, 2 (4, 8) threads     scaling from each thread count to the next
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
+ *  clojure programs    plain Clojure on the public API:  vs raw Netty (and the Java harness) in the same run;
+ *                      one-way 64 KiB · 1 MiB,           GC pauses during the request-reply measurement
+ *                      request-reply 128 B × 100,000
  *  connections         10,000 × one echo, loops of 1    net.async server vs raw-Netty server
  *                      and 2 threads
  *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
@@ -50,6 +53,10 @@ import org.HdrHistogram.Histogram;
  *
  * {@code -Dbench.only=threads} runs the event-loop threads step alone ({@link ThreadScaling}, about
  * 45 s, 10-15 s of it compiling core.async) and writes {@code results-threads.json}.
+ *
+ * {@code -Dbench.only=clojure} runs the clojure programs step alone ({@link ClojurePrograms},
+ * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 1.5 min)
+ * and writes {@code results-clojure.json}.
  *
  * <h3>Threading</h3>
  * The main thread runs the steps one after another; each step starts and ends its own threads.
@@ -77,8 +84,9 @@ public final class Bench {
             case "" -> bench.run(out);
             case "sessions" -> bench.runSessions(out);
             case "threads" -> bench.runThreads(out);
+            case "clojure" -> bench.runClojure(out);
             default -> throw new IllegalArgumentException("-Dbench.only=" + only
-                    + ": only 'sessions' and 'threads' are known; leave it out for the whole suite");
+                    + ": only 'sessions', 'threads' and 'clojure' are known; leave it out for the whole suite");
         }
         System.exit(0);
     }
@@ -134,6 +142,7 @@ public final class Bench {
         new ThreadScaling(report, this::progress, ROUNDS).run();
         progress("request-reply latency");
         latency();
+        clojurePrograms();
         progress("connections");
         connections();
         progress("reconnect");
@@ -157,6 +166,20 @@ public final class Bench {
         new ThreadScaling(report, this::progress, ROUNDS).run();
         finish(out.resolve("results-threads.json"));
         progress("wrote %s", out.resolve("results-threads.json"));
+    }
+
+    /** {@code -Dbench.only=clojure}: the clojure programs step alone. */
+    private void runClojure(Path out) throws Exception {
+        start();
+        clojurePrograms();
+        finish(out.resolve("results-clojure.json"));
+        progress("wrote %s", out.resolve("results-clojure.json"));
+    }
+
+    /** The programs a new user writes in plain Clojure, beside raw Netty: {@link ClojurePrograms}. */
+    private void clojurePrograms() throws Exception {
+        progress("clojure programs: loading %s", ClojurePrograms.NS);
+        new ClojurePrograms(report, line -> progress("%s", line), ROUNDS).run();
     }
 
     private void start() {
