@@ -205,6 +205,10 @@ final class Outbox {
             return;
         }
         int frame = FrameDecoder.HEADER_BYTES + message.length;
+        if (coalesced != null && coalesced.readableBytes() + frame > COALESCE_MAX_BYTES) {
+            // past 64 KiB the pooled buffer would double to 128 KiB and copy what it holds
+            writeCoalesced();
+        }
         if (coalesced == null) {
             // sized like the last batch: one buffer, no growing, in the steady state
             coalesced = channel.alloc().ioBuffer(Math.max(frame, Math.min(lastCoalescedBytes, COALESCE_MAX_BYTES)));
