@@ -23,7 +23,9 @@ import org.HdrHistogram.Histogram;
  *  request-reply 128 B     client >!! then <!!, echo thread <!! then >!!, default channels;
  *                          vs the raw-Netty blocking client on a raw-Netty echo server, and the
  *                          suite's Java harness (Latency.asyncBothEnds); 100,000 round trips each
- *                          after 10,000 of warm-up, GC pauses counted during each measurement
+ *                          after 10,000 of warm-up, 3 rounds (-Dbench.latency.rounds), the sides
+ *                          taking turns first; beside each measurement the collector's pauses
+ *                          and an idle thread's hiccups ({@link Hiccups}), the stalls no code avoids
  * </pre>
  *
  * <h3>Threading</h3>
@@ -109,50 +111,82 @@ final class ClojurePrograms {
 
     void requestReply() throws Exception {
         long max = TimeUnit.MILLISECONDS.toNanos(LATENCY_MAX_MILLIS);
-        progress.accept("clojure programs: request-reply, raw Netty");
-        Result netty;
-        Result harness;
-        try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
-             Latency.Client client = Latency.nettyClient(server.port(), 128);
-             Watchdog watchdog = Watchdog.after(2 * max, client)) {
-            netty = measureJava(client, max);
+        String[] sides = {"raw Netty", "Java harness", "Clojure program"};
+        Result[][] results = new Result[sides.length][LATENCY_ROUNDS];
+        for (int round = 0; round < LATENCY_ROUNDS; round++) {
+            for (int k = 0; k < sides.length; k++) {
+                int side = (round + k) % sides.length; // each side takes its turn going first
+                results[side][round] = switch (side) {
+                    case 0 -> {
+                        try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
+                             Latency.Client client = Latency.nettyClient(server.port(), 128);
+                             Watchdog watchdog = Watchdog.after(2 * max, client)) {
+                            yield measureJava(client, max);
+                        }
+                    }
+                    case 1 -> {
+                        try (Latency.Client client = Latency.asyncBothEnds(128);
+                             Watchdog watchdog = Watchdog.after(2 * max, client)) {
+                            yield measureJava(client, max);
+                        }
+                    }
+                    default -> measureClojure(128);
+                };
+                progress.accept(String.format(Locale.ROOT, "request-reply round %d/%d, %s: %s", round + 1,
+                        LATENCY_ROUNDS, sides[side], results[side][round]));
+            }
         }
-        progress.accept("raw Netty: " + netty);
-        progress.accept("clojure programs: request-reply, the suite's Java harness (net.async both ends)");
-        try (Latency.Client client = Latency.asyncBothEnds(128);
-             Watchdog watchdog = Watchdog.after(2 * max, client)) {
-            harness = measureJava(client, max);
-        }
-        progress.accept("Java harness: " + harness);
-        progress.accept("clojure programs: request-reply, the Clojure program");
-        Result program = measureClojure(128);
-        progress.accept("Clojure program: " + program);
-
+        Result[] netty = results[0];
+        Result[] harness = results[1];
+        Result[] program = results[2];
         String name = "clojure program: request-reply 128 B";
         double[] percentiles = {50, 99, 99.9, 100};
         String[] targets = {"", "", "< 500 us", "< 5000 us"};
         for (int i = 0; i < percentiles.length; i++) {
             double p = percentiles[i];
             String what = name + (p == 100 ? " max" : " p" + (p == 50 ? "50" : p == 99 ? "99" : "99.9"));
-            report.add(what, program.micros(p), "us", "raw-Netty blocking client", netty.micros(p), targets[i]);
-            report.add(what, program.micros(p), "us", "Java harness, both ends", harness.micros(p), "");
+            report.add(what, medianMicros(program, p), "us", "raw-Netty blocking client", medianMicros(netty, p),
+                    targets[i]);
+            report.add(what, medianMicros(program, p), "us", "Java harness, both ends", medianMicros(harness, p), "");
+            report.context(what, String.format(Locale.ROOT, "rounds: program %s; raw Netty %s; Java harness %s µs",
+                    list(program, p), list(netty, p), list(harness, p)));
         }
-        report.add(name + " round trips measured", program.histogram.getTotalCount(), "", "raw Netty",
-                netty.histogram.getTotalCount(), "");
-        report.add(name + " GC pauses", program.gc.count(), "", "raw Netty, same", netty.gc.count(), "");
-        report.add(name + " GC pause total", program.gc.totalMillis(), "ms", "raw Netty, same", netty.gc.totalMillis(),
-                "");
-        report.add(name + " GC pause max", program.gc.maxMillis(), "ms", "raw Netty, same", netty.gc.maxMillis(), "");
-        report.add(name + " GC pauses", program.gc.count(), "", "Java harness, same", harness.gc.count(), "");
-        report.add(name + " cold p99.9 (warm-up)", program.warmup.getValueAtPercentile(99.9) / 1e3, "us",
-                "raw Netty, warm-up", netty.warmup.getValueAtPercentile(99.9) / 1e3, "");
-        report.add(name + " cold max (warm-up)", program.warmup.getMaxValue() / 1e3, "us",
-                "raw Netty, warm-up", netty.warmup.getMaxValue() / 1e3, "");
-        report.context(name, "program " + program + "; Java harness " + harness + "; raw Netty " + netty);
+        report.add(name + " max", medianMicros(program, 100), "us", "an idle thread's longest hiccup, same window",
+                median(program, r -> r.hiccups.maxMicros()), "");
+        report.add(name + " GC pauses per 100,000", median(program, r -> r.gc.count()), "",
+                "raw Netty, same", median(netty, r -> r.gc.count()), "");
+        report.add(name + " GC pause max", median(program, r -> r.gc.maxMillis()), "ms", "raw Netty, same",
+                median(netty, r -> r.gc.maxMillis()), "");
+        report.add(name + " cold p99.9 (first 10,000)", median(program, r -> r.warmup.getValueAtPercentile(99.9) / 1e3),
+                "us", "raw Netty, first 10,000", median(netty, r -> r.warmup.getValueAtPercentile(99.9) / 1e3), "");
+        for (int side = 0; side < sides.length; side++) {
+            report.context(name + ", " + sides[side], Arrays.toString(results[side]));
+        }
     }
 
-    /** Latencies of the measured round trips, of the warm-up ones, and the GC pauses during the measurement. */
-    record Result(Histogram histogram, Histogram warmup, GcPauses.Summary gc) {
+    private static final int LATENCY_ROUNDS = Integer.getInteger("bench.latency.rounds", 3);
+
+    private static double medianMicros(Result[] rounds, double percentile) {
+        return median(rounds, r -> r.micros(percentile));
+    }
+
+    private static double median(Result[] rounds, java.util.function.ToDoubleFunction<Result> figure) {
+        return Bench.median(Arrays.stream(rounds).mapToDouble(figure).toArray());
+    }
+
+    private static String list(Result[] rounds, double percentile) {
+        StringBuilder s = new StringBuilder();
+        for (Result r : rounds) {
+            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", r.micros(percentile)));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Latencies of the measured round trips and of the warm-up ones before them, and what happened
+     * beside the measurement: the collector's pauses, an idle thread's hiccups.
+     */
+    record Result(Histogram histogram, Histogram warmup, GcPauses.Summary gc, Hiccups hiccups) {
         double micros(double percentile) {
             return (percentile == 100 ? histogram.getMaxValue() : histogram.getValueAtPercentile(percentile)) / 1e3;
         }
@@ -160,29 +194,34 @@ final class ClojurePrograms {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "p50/p99/p99.9/max %.1f/%.1f/%.1f/%.1f us (n=%d; warm-up p99.9 %.1f, "
-                            + "max %.1f us); %s", micros(50), micros(99), micros(99.9), micros(100),
-                    histogram.getTotalCount(), warmup.getValueAtPercentile(99.9) / 1e3, warmup.getMaxValue() / 1e3, gc);
+                            + "max %.1f us); %s; %s", micros(50), micros(99), micros(99.9), micros(100),
+                    histogram.getTotalCount(), warmup.getValueAtPercentile(99.9) / 1e3, warmup.getMaxValue() / 1e3, gc,
+                    hiccups);
         }
     }
 
     private static Result measureJava(Latency.Client client, long maxNanos) throws Exception {
         Histogram warmup = Latency.measure(List.of(client), 0, WARMUP, maxNanos)[0]; // the warm-up, timed too
-        try (GcPauses gc = GcPauses.start()) {
+        try (GcPauses gc = GcPauses.start(); Hiccups hiccups = Hiccups.start()) {
             Histogram h = Latency.measure(List.of(client), 0, ROUND_TRIPS, maxNanos)[0];
             gc.close();
-            return new Result(h, warmup, gc.summary());
+            hiccups.close();
+            return new Result(h, warmup, gc.summary(), hiccups);
         }
     }
 
     private Result measureClojure(int size) {
         GcPauses[] gc = new GcPauses[1];
+        Hiccups[] hiccups = new Hiccups[1];
         IFn onPhase = new AFunction() {
             @Override
             public Object invoke(Object phase) {
                 if (phase.toString().equals(":measure")) {
                     gc[0] = GcPauses.start();
+                    hiccups[0] = Hiccups.start();
                 } else if (gc[0] != null) {
                     gc[0].close();
+                    hiccups[0].close();
                 }
                 return null;
             }
@@ -193,7 +232,10 @@ final class ClojurePrograms {
         for (int i = 0; i < times.length; i++) {
             (i < WARMUP ? warmup : measured).recordValue(Math.min(times[i], TimeUnit.SECONDS.toNanos(10)));
         }
-        return new Result(measured, warmup, gc[0] == null ? new GcPauses.Summary(0, 0, 0, "none") : gc[0].summary());
+        if (gc[0] == null) {
+            throw new IllegalStateException("the Clojure program ended before its warm-up did: " + times.length);
+        }
+        return new Result(measured, warmup, gc[0].summary(), hiccups[0]);
     }
 
     /**

@@ -32,6 +32,10 @@ final class JeroMq {
             pull.setReceiveTimeOut(IDLE_MILLIS);
             int port = pull.bindToRandomPort(LOOPBACK);
             ZMQ.Socket push = socket(context, SocketType.PUSH);
+            if (size >= 1024 * 1024) { // default high-water marks of 1,000 messages a side are 2 GiB here
+                pull.setRcvHWM(ClojurePrograms.slots(size));
+                push.setSndHWM(ClojurePrograms.slots(size));
+            }
             // a writer whose reader has given up stops too, so that it is out of send() when the context closes
             push.setSendTimeOut(IDLE_MILLIS);
             push.connect(LOOPBACK + ":" + port);

@@ -28,7 +28,7 @@ import net.async.tcp.impl.Chans;
 
 /**
  * One-way throughput of large messages, for {@code java/bin/bench-against}: net.async (as
- * {@link AsyncOneWay}: a writer thread, a reader thread, 1024-slot channels) beside raw Netty and
+ * {@link AsyncOneWay}: a writer thread, a reader thread, 1024-slot channels, 64 at 1 MiB) beside raw Netty and
  * JeroMQ in the same JVM, the three taking turns going first in each round. For net.async it also
  * measures, in every round, the heap each thread group allocated per message (the
  * {@code com.sun.management.ThreadMXBean} counts) and, on the receiving connection, how many
@@ -126,8 +126,9 @@ public final class LargeProbe {
 
     /** One net.async run, as {@link AsyncOneWay#run}, with the allocation and copy counts. */
     private static Result async(int size, long maxNanos) throws Exception {
-        AcceptOptions acceptOptions = AcceptOptions.builder().readChanFactory(() -> Chans.chan(1024)).build();
-        ConnectOptions connectOptions = ConnectOptions.builder().writeChan(Chans.chan(1024)).build();
+        int slots = ClojurePrograms.slots(size); // 1024, and at 1 MiB 64: the same 64 MiB a channel
+        AcceptOptions acceptOptions = AcceptOptions.builder().readChanFactory(() -> Chans.chan(slots)).build();
+        ConnectOptions connectOptions = ConnectOptions.builder().writeChan(Chans.chan(slots)).build();
         long count = count(size);
         try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop();
              Watchdog watchdog = Watchdog.after(maxNanos, serverLoop, clientLoop)) {

@@ -98,7 +98,7 @@ public final class ThreadCosts {
     }
 
     /** CPU ticks (1/100 s, so ticks per second read as % of a core) and context switches of one thread. */
-    private record Sample(long userTicks, long systemTicks, long voluntary, long involuntary) {
+    record Sample(long userTicks, long systemTicks, long voluntary, long involuntary) {
         Sample minus(Sample o) {
             return new Sample(userTicks - o.userTicks, systemTicks - o.systemTicks, voluntary - o.voluntary,
                     involuntary - o.involuntary);
@@ -111,7 +111,7 @@ public final class ThreadCosts {
     }
 
     /** Every live thread by "name tid": thread ids keep two loops of the same name apart. */
-    private static Map<String, Sample> sample() throws IOException {
+    static Map<String, Sample> sample() throws IOException {
         Map<String, Sample> samples = new TreeMap<>();
         List<Path> tasks;
         try (Stream<Path> listing = Files.list(TASKS)) {
