@@ -92,11 +92,15 @@ public final class ConnServer {
      */
     private static String memory() throws Exception {
         System.gc();
-        long rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
+        return rssKib() + " " + heap;
+    }
+
+    /** {@return this process's resident set size in KiB (VmRSS from /proc/self/status), or -1 where there is none} */
+    static long rssKib() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
                 .findFirst().orElse(-1);
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
-        return rss + " " + heap;
     }
 }
