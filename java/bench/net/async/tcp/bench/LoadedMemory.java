@@ -54,7 +54,13 @@ import net.async.tcp.impl.Chans;
  * and the same with what the code adds on top ({@link #boundWithExtras}): the outbox's
  * coalesced batch (64 KiB, messages ≤ 8 KiB only), the byte[]s InFlight keeps beside their
  * outbound frames until written, and the frames decoded from the read that was in progress when
- * the inbox closed its valve.
+ * the inbox closed its valve. Neither counts what an idle connection costs (its objects at both
+ * ends, some KiB), which {@link ManyConnections} measures, nor each message's object overhead (its
+ * array header and channel-buffer node: some 4 % at 1 KiB).
+ *
+ * <p>Heap and direct figures repeat to within a few KiB per connection. RSS moves by a few MiB
+ * from run to run whatever the load (JIT, malloc arenas), so its per-connection figure means
+ * something at 100 connections (± some tens of KiB) and nothing at 3.
  *
  * <pre>
  *   java -Xmx1g -cp LIBRARY:BENCH:DEPS net.async.tcp.bench.LoadedMemory [CONNECTIONS [SIZE ...]]
