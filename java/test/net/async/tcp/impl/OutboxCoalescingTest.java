@@ -12,9 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@link Outbox}'s coalesced batches of small messages stay within 64 KiB: a frame that would
  * take a batch past it starts the next one. Before, the frame that crossed 64 KiB made the pooled
- * buffer double to 128 KiB and copy what it held, on every batch, and a connection whose peer
- * stalled held twice the memory in its outbound buffer. An {@code EmbeddedChannel} stands for the
- * socket, so each batch written can be inspected as it is.
+ * buffer double to 128 KiB and copy the 64 KiB it held, on every batch of 1 KiB messages. An
+ * {@code EmbeddedChannel} stands for the socket, so each batch written can be inspected as it is.
  *
  * <h2>Threading</h2>
  * The test thread is the embedded channel's loop.
