@@ -150,7 +150,7 @@ public final class Bench {
 
         double[][][] rounds = new double[4][SIZES.length][ROUNDS]; // raw Netty, chan 1024, unbuffered, JeroMQ
         // at 1 KiB, where each run's CPU goes, and the core.async ceiling beside it
-        CpuAccount[][] kib = new CpuAccount[4][ROUNDS]; // raw Netty, chan 1024, relay, one hand-off
+        CpuAccount[][] kib = new CpuAccount[5][ROUNDS]; // raw Netty, chan 1024, parking relay, pump, one hand-off
         for (int round = 0; round < ROUNDS; round++) {
             for (int s = 0; s < SIZES.length; s++) {
                 int size = SIZES[s];
@@ -162,12 +162,15 @@ public final class Bench {
                             CPU_FROM_MILLIS, CPU_TO_MILLIS);
                     kib[2][round] = CpuAccount.of(() -> Handoff.relay(1024, size, count, RUN_NANOS),
                             CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    kib[3][round] = CpuAccount.of(() -> Handoff.run(Async.chan(1024), size, count, RUN_NANOS),
+                    kib[3][round] = CpuAccount.of(() -> Handoff.pump(1024, size, count, RUN_NANOS),
+                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
+                    kib[4][round] = CpuAccount.of(() -> Handoff.run(Async.chan(1024), size, count, RUN_NANOS),
                             CPU_FROM_MILLIS, CPU_TO_MILLIS);
                     rounds[0][s][round] = kib[0][round].messagesPerSecond();
                     rounds[1][s][round] = kib[1][round].messagesPerSecond();
-                    progress("core.async 1 KiB round %d/%d: two hand-offs %,.0f, one %,.0f msg/s", round + 1, ROUNDS,
-                            kib[2][round].messagesPerSecond(), kib[3][round].messagesPerSecond());
+                    progress("core.async 1 KiB round %d/%d: two hand-offs, relay parking %,.0f, relay never parking "
+                            + "%,.0f; one hand-off %,.0f msg/s", round + 1, ROUNDS, kib[2][round].messagesPerSecond(),
+                            kib[3][round].messagesPerSecond(), kib[4][round].messagesPerSecond());
                 } else {
                     rounds[0][s][round] = NettyOneWay.run(size, count, RUN_NANOS);
                     rounds[1][s][round] = AsyncOneWay.run(size, 1024, count, RUN_NANOS);
@@ -333,36 +336,40 @@ public final class Bench {
     }
 
     /**
-     * 1 KiB against the bare core.async ceiling (two hand-offs through 1024-slot channels and a relay
-     * thread, the path every net.async message takes without the network), and where each side's
-     * CPU went per message, the medians of the rounds.
+     * 1 KiB against the bare core.async ceilings: two hand-offs through 1024-slot channels, the
+     * path every net.async message takes without the network, with a relay thread that parks as
+     * plain threads do and with one that never parks, as net.async's loops; and one hand-off.
+     * Beside them, where each side's CPU went per message. Medians of the rounds.
      */
     private void ceilingRows(CpuAccount[][] kib, double[] asyncRounds) {
-        double[] relayRounds = new double[ROUNDS];
-        double[] ratios = new double[ROUNDS];
+        double[] pumpRounds = new double[ROUNDS];
+        StringBuilder perRound = new StringBuilder();
         for (int round = 0; round < ROUNDS; round++) {
-            relayRounds[round] = kib[2][round].messagesPerSecond();
-            ratios[round] = asyncRounds[round] / relayRounds[round];
+            pumpRounds[round] = kib[3][round].messagesPerSecond();
+            perRound.append(perRound.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%.2f", asyncRounds[round] / pumpRounds[round]));
         }
         CpuAccount netty = CpuAccount.median(kib[0]);
         CpuAccount async = CpuAccount.median(kib[1]);
-        CpuAccount relay = CpuAccount.median(kib[2]);
-        CpuAccount one = CpuAccount.median(kib[3]);
-        report.add("core.async two hand-offs 1 KiB, (chan 1024)", relay.messagesPerSecond(), "msg/s",
+        CpuAccount parking = CpuAccount.median(kib[2]);
+        CpuAccount pump = CpuAccount.median(kib[3]);
+        CpuAccount one = CpuAccount.median(kib[4]);
+        report.add("core.async 2 hand-offs 1 KiB, relay never parks", pump.messagesPerSecond(), "msg/s",
+                "same, relay parks in <!! and >!!", parking.messagesPerSecond(), "");
+        report.add("core.async 2 hand-offs 1 KiB, relay never parks", pump.messagesPerSecond(), "msg/s",
                 "one hand-off 1 KiB, (chan 1024)", one.messagesPerSecond(), "");
-        report.add("one-way 1 KiB, chan 1024", median(asyncRounds), "msg/s", "core.async two hand-offs 1 KiB",
-                median(relayRounds), ">= 0.8");
+        report.add("one-way 1 KiB, chan 1024", median(asyncRounds), "msg/s", "core.async 2 hand-offs, never parks",
+                median(pumpRounds), ">= 0.8");
+        report.add("one-way 1 KiB, chan 1024", median(asyncRounds), "msg/s", "core.async 2 hand-offs, parks",
+                parking.messagesPerSecond(), "");
         report.add("one-way 1 KiB, chan 1024, CPU per message", async.totalMicros(), "us", "raw Netty 1 KiB",
                 netty.totalMicros(), "");
         report.add("one-way 1 KiB, chan 1024, CPU per message", async.totalMicros(), "us",
-                "core.async two hand-offs 1 KiB", relay.totalMicros(), "");
-        StringBuilder perRound = new StringBuilder();
-        for (double r : ratios) {
-            perRound.append(perRound.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
-        }
-        report.context("one-way 1 KiB against the core.async ceiling", "ratio per round " + perRound
-                + "; CPU per message, medians: net.async " + async + "; raw Netty " + netty + "; two hand-offs "
-                + relay + "; one hand-off " + one);
+                "core.async 2 hand-offs, never parks", pump.totalMicros(), "");
+        report.context("one-way 1 KiB against the core.async ceiling", "ratio per round to 2 hand-offs, relay "
+                + "never parking: " + perRound + "; CPU per message, medians: net.async " + async + "; raw Netty "
+                + netty + "; 2 hand-offs, relay never parking " + pump + "; 2 hand-offs, relay parking " + parking
+                + "; one hand-off " + one);
     }
 
     private void chart(Path out, double[][] medians) throws Exception {
