@@ -25,23 +25,27 @@ import org.HdrHistogram.Histogram;
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
- * step on stderr. Each step is bounded in count and in time; the whole suite takes 4-5 minutes
- * on the shared 2-core machine, about a minute of it compiling core.async in two JVMs, half a
- * minute the session-mode step and half a minute the event-loop threads step.
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes about 9
+ * minutes on the shared 2-core machine, about a minute of it compiling core.async in two JVMs,
+ * 2 minutes the clojure programs step and 1.5 minutes the loaded connections one.
  *
  * <pre>
  *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
+ *                      1 KiB: two hand-offs through a     with CPU per message by thread group
+ *                      relay that parks / never parks
  *  session mode        one-way 128 B · 64 KiB;          net.async session mode vs plain mode, both ends
  *                      request-reply 128 B              (chan 1024 one way, default channels request-reply)
  *  event-loop threads  16 · 64 conns × 128 B · 1 KiB,   net.async vs raw Netty with as many threads;
  *                      loops of 1, 2 (4, 8) threads     scaling from each thread count to the next
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
  *  clojure programs    plain Clojure on the public API:  vs raw Netty (and the Java harness) in the same run;
- *                      one-way 64 KiB · 1 MiB,           GC pauses during the request-reply measurement
- *                      request-reply 128 B × 100,000
+ *                      one-way 64 KiB · 1 MiB,           GC pauses and an idle thread's hiccups beside
+ *                      request-reply 128 B × 100,000     each request-reply measurement, 3 rounds
  *  connections         10,000 × one echo, loops of 1    net.async server vs raw-Netty server
  *                      and 2 threads
+ *  loaded connections  100 × 64 KiB · 1 KiB, stalled    RSS + heap per connection vs the bound its
+ *                      readers, full write-chans        settings and buffers give
  *  reconnect           server restart → first echo     net.async vs raw-Netty redialing client
  * </pre>
  *
@@ -57,6 +61,9 @@ import org.HdrHistogram.Histogram;
  *
  * {@code -Dbench.only=oneway} runs the one-way step alone (about 1.5 min) and writes
  * {@code results-oneway.json}.
+ *
+ * {@code -Dbench.only=memory} runs the connections step and the loaded-connections one
+ * ({@link LoadedMemory}, about 1.5 min) and writes {@code results-memory.json}.
  *
  * {@code -Dbench.only=clojure} runs the clojure programs step alone ({@link ClojurePrograms},
  * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 1.5 min)
@@ -93,8 +100,10 @@ public final class Bench {
             case "threads" -> bench.runThreads(out);
             case "clojure" -> bench.runClojure(out);
             case "oneway" -> bench.runOneWay(out);
+            case "memory" -> bench.runMemory(out);
             default -> throw new IllegalArgumentException("-Dbench.only=" + only
-                    + ": only 'oneway', 'sessions', 'threads' and 'clojure' are known; leave it out for the whole suite");
+                    + ": only 'oneway', 'sessions', 'threads', 'clojure' and 'memory' are known;"
+                    + " leave it out for the whole suite");
         }
         System.exit(0);
     }
@@ -109,6 +118,7 @@ public final class Bench {
         clojurePrograms();
         progress("connections");
         connections();
+        loadedMemory();
         progress("reconnect");
         reconnect();
 
@@ -449,6 +459,33 @@ public final class Bench {
                     netty.heapKibPerConnection(), "");
             report.add(what + ": memory per idle conn", async.rssKibPerConnection() + async.heapKibPerConnection(),
                     "KiB", reference, netty.rssKibPerConnection() + netty.heapKibPerConnection(), "< 20 KiB");
+        }
+    }
+
+    /** {@code -Dbench.only=memory}: what idle and loaded connections hold, the connections step and {@link LoadedMemory}. */
+    private void runMemory(Path out) throws Exception {
+        start();
+        connections();
+        loadedMemory();
+        finish(out.resolve("results-memory.json"));
+        progress("wrote %s", out.resolve("results-memory.json"));
+    }
+
+    /**
+     * What a connection under load holds: {@link LoadedMemory}'s cases, each in a JVM of its own, the
+     * process's growth (RSS outside the heap plus heap) per connection against the bound its
+     * settings give, with the library's own bounded buffers (outbox batch, messages not yet
+     * written, the read in progress) counted in.
+     */
+    private void loadedMemory() throws Exception {
+        progress("loaded connections: stalled readers, full write-chans, a JVM per case");
+        for (LoadedMemory.Result r : LoadedMemory.run(LoadedMemory.DEFAULT_CONNECTIONS, LoadedMemory.DEFAULT_SIZES)) {
+            progress("%s", r.line());
+            String what = String.format(Locale.ROOT, "loaded: %d conns × %s, %s chans: RSS+heap / conn", r.connections(),
+                    label(r.size()), r.slots() == 0 ? "default" : r.slots() + "-slot");
+            report.add(what, r.rssKib() + r.heapKib(), "KiB", "bound from settings and buffers", r.boundExtrasKib(),
+                    "<= 1.1");
+            report.context(what, r.line());
         }
     }
 
