@@ -143,7 +143,8 @@ public final class Acceptor implements Reactor.Member {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop, reactor.group()) // accepted links are spread over every thread
                 .channel(reactor.transport().serverChannel(at))
-                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR);
+                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.READ_SIZES);
         if (!at.isUnix()) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         }

@@ -35,6 +35,7 @@ final class Dialer {
                 .group(loop)
                 .channel(transport.channel(remote))
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.READ_SIZES)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(initializer);
         if (!remote.isUnix()) {
