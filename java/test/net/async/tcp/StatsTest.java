@@ -23,7 +23,12 @@ import net.async.tcp.fault.FaultProxy.Fault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each number moves exactly as the events it counts, over real sockets. */
+/**
+ * Each number moves exactly as the events it counts, over real sockets.
+ *
+ * <h2>Threading</h2>
+ * The test thread drives each case; the loops it starts count on their own threads.
+ */
 class StatsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 

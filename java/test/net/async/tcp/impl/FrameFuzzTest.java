@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * Crashes and the generated corpus go to {@code target/jazzer/}; to keep a crash as a regression
  * seed, copy it into the inputs directory above.
+ *
+ * <h2>Threading</h2>
+ * Jazzer's thread runs each input through an embedded channel, which is its own event loop.
  */
 class FrameFuzzTest {
     private static final int[] MAX_FRAME_SIZES = {1024, 1, 5, 300};
