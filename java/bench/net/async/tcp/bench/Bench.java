@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
- * step on stderr. Each step is bounded in count and in time; the whole suite takes about 9
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes about 7
  * minutes on the shared 2-core machine, about a minute of it compiling core.async in two JVMs,
  * 2 minutes the clojure programs step and 1.5 minutes the loaded connections one.
  *
