@@ -98,6 +98,21 @@ class StatsTest {
     }
 
     @Test
+    void heartbeatsAreCountedOnAnAcceptedSessionToo() throws Exception {
+        // an accepted session link is wired to its connection after the HELLO, not when it is built
+        try (EventLoop loop = Tcp.eventLoop();
+             AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build())) {
+            ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(),
+                    Sockets.fastClient().session(true).build());
+            ClientSocket accepted = server.accept(WAIT);
+            assertEquals(CONNECTED, Chan.take(accepted.readChan()));
+            Await.until(() -> accepted.stats().heartbeatsIn() >= 2 && accepted.stats().heartbeatsOut() >= 2, WAIT,
+                    "heartbeats both ways on the accepted session: " + accepted.stats());
+            assertTrue(client.stats().heartbeatsIn() >= 1);
+        }
+    }
+
+    @Test
     void aSilentPeerIsAHeartbeatTimeoutAndHeartbeatsAreCountedOneByOne() throws Exception {
         try (EventLoop loop = Tcp.eventLoop();
              ServerSocket raw = new ServerSocket(0, 10, InetAddress.getByName(Sockets.HOST))) {

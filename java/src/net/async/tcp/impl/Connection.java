@@ -469,8 +469,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             announceDisconnectOnLoop();
         }
         channel = ch;
-        ch.pipeline().remove(handshake);
-        ch.pipeline().addLast("connection", new LinkHandler());
+        Pipeline.attachAfterHello(ch.pipeline(), handshake, new LinkHandler(), counters);
     }
 
     /** A handshake that failed counts, and is logged, like a failed dial. */

@@ -29,12 +29,23 @@ final class Pipeline {
     static void install(ChannelPipeline pipeline, Settings settings, SslHandler tls, ChannelHandler connection,
                         Counters counters) {
         installCodec(pipeline, settings, tls);
+        attach(pipeline, connection, counters);
+    }
+
+    /** An accepted session link whose HELLO found its connection: the handshake gives way to it. */
+    static void attachAfterHello(ChannelPipeline pipeline, ChannelHandler handshake, ChannelHandler connection,
+                                 Counters counters) {
+        pipeline.remove(handshake);
+        attach(pipeline, connection, counters);
+    }
+
+    // the connection goes last, and the heartbeats the link reads and writes count for it
+    private static void attach(ChannelPipeline pipeline, ChannelHandler connection, Counters counters) {
         countInto(pipeline, counters);
         pipeline.addLast("connection", connection);
     }
 
-    /** The heartbeats the link reads and writes count for {@code counters} from now on. */
-    static void countInto(ChannelPipeline pipeline, Counters counters) {
+    private static void countInto(ChannelPipeline pipeline, Counters counters) {
         ((FrameDecoder) pipeline.get("frame-decoder")).countInto(counters);
         ((HeartbeatHandler) pipeline.get("heartbeat")).countInto(counters);
     }
