@@ -5,12 +5,9 @@ import io.netty.util.Version;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.async.tcp.impl.Chans;
 import org.HdrHistogram.Histogram;
@@ -31,6 +28,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
+ *  ({@link OneWayStep})
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
  *                      1 KiB: two hand-offs through a     with CPU per message by thread group
  *                      relay that parks / never parks
@@ -73,12 +71,8 @@ import org.HdrHistogram.Histogram;
  * The main thread runs the steps one after another; each step starts and ends its own threads.
  */
 public final class Bench {
-    private static final int[] SIZES = {16, 128, 1024, 65536};
-    // the window of a 1 s one-way run whose CPU is counted (CpuAccount): after the start, before the end
-    private static final long CPU_FROM_MILLIS = 250;
-    private static final long CPU_TO_MILLIS = 850;
     private static final int[] SESSION_SIZES = {128, 65536};
-    private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     // the median of an odd number of interleaved rounds: one lucky or unlucky second moves nothing
     private static final int ROUNDS = 5;
     private static final int LATENCY_WARMUP = 10_000;
@@ -110,7 +104,7 @@ public final class Bench {
 
     private void run(Path out) throws Exception {
         start();
-        oneWay(out);
+        new OneWayStep(report, this::progress, ROUNDS).run(out);
         sessions();
         new ThreadScaling(report, this::progress, ROUNDS).run();
         progress("request-reply latency");
@@ -129,78 +123,9 @@ public final class Bench {
     /** {@code -Dbench.only=oneway}: the one-way step alone, with its core.async ceilings. */
     private void runOneWay(Path out) throws Exception {
         start();
-        oneWay(out);
+        new OneWayStep(report, this::progress, ROUNDS).run(out);
         finish(out.resolve("results-oneway.json"));
         progress("wrote %s and %s", out.resolve("results-oneway.json"), out.resolve("throughput.png"));
-    }
-
-    /** One-way throughput by size against raw Netty and JeroMQ, and against core.async's own ceilings. */
-    private void oneWay(Path out) throws Exception {
-        progress("warm-up");
-        for (int i = 0; i < 2; i++) {
-            NettyOneWay.run(128, Long.MAX_VALUE, RUN_NANOS / 2);
-            AsyncOneWay.run(128, 1024, Long.MAX_VALUE, RUN_NANOS / 2);
-            AsyncOneWay.run(128, 0, Long.MAX_VALUE, RUN_NANOS / 2);
-        }
-        // every size once on every side, so that no first round pays for compiling its paths
-        for (int size : SIZES) {
-            NettyOneWay.run(size, Long.MAX_VALUE, RUN_NANOS / 4);
-            AsyncOneWay.run(size, 1024, Long.MAX_VALUE, RUN_NANOS / 4);
-            JeroMq.oneWay(size, Long.MAX_VALUE, RUN_NANOS / 4);
-        }
-        double[] unbufferedRounds = new double[ROUNDS];
-        double[] chan1024Rounds = new double[ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            unbufferedRounds[round] = Handoff.run(Async.chan(), 128, 20_000_000, RUN_NANOS);
-            chan1024Rounds[round] = Handoff.run(Async.chan(1024), 128, 20_000_000, RUN_NANOS);
-        }
-        double handoffUnbuffered = median(unbufferedRounds);
-        double handoff1024 = median(chan1024Rounds);
-        progress("core.async handoff 128 B: unbuffered %,.0f msg/s, chan 1024 %,.0f msg/s", handoffUnbuffered, handoff1024);
-
-        double[][][] rounds = new double[4][SIZES.length][ROUNDS]; // raw Netty, chan 1024, unbuffered, JeroMQ
-        // at 1 KiB, where each run's CPU goes, and the core.async ceiling beside it
-        CpuAccount[][] kib = new CpuAccount[5][ROUNDS]; // raw Netty, chan 1024, parking relay, pump, one hand-off
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int s = 0; s < SIZES.length; s++) {
-                int size = SIZES[s];
-                long count = oneWayCount(size);
-                if (size == 1024) {
-                    kib[0][round] = CpuAccount.of(() -> NettyOneWay.run(size, count, RUN_NANOS),
-                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    kib[1][round] = CpuAccount.of(() -> AsyncOneWay.run(size, 1024, count, RUN_NANOS),
-                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    kib[2][round] = CpuAccount.of(() -> Handoff.relay(1024, size, count, RUN_NANOS),
-                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    kib[3][round] = CpuAccount.of(() -> Handoff.pump(1024, size, count, RUN_NANOS),
-                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    kib[4][round] = CpuAccount.of(() -> Handoff.run(Async.chan(1024), size, count, RUN_NANOS),
-                            CPU_FROM_MILLIS, CPU_TO_MILLIS);
-                    rounds[0][s][round] = kib[0][round].messagesPerSecond();
-                    rounds[1][s][round] = kib[1][round].messagesPerSecond();
-                    progress("core.async 1 KiB round %d/%d: two hand-offs, relay parking %,.0f, relay never parking "
-                            + "%,.0f; one hand-off %,.0f msg/s", round + 1, ROUNDS, kib[2][round].messagesPerSecond(),
-                            kib[3][round].messagesPerSecond(), kib[4][round].messagesPerSecond());
-                } else {
-                    rounds[0][s][round] = NettyOneWay.run(size, count, RUN_NANOS);
-                    rounds[1][s][round] = AsyncOneWay.run(size, 1024, count, RUN_NANOS);
-                }
-                rounds[2][s][round] = AsyncOneWay.run(size, 0, count, RUN_NANOS);
-                rounds[3][s][round] = JeroMq.oneWay(size, count, RUN_NANOS);
-                progress("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f, JeroMQ %,.0f msg/s",
-                        label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
-                        rounds[2][s][round], rounds[3][s][round]);
-            }
-        }
-        ceilingRows(kib, rounds[1][Arrays.binarySearch(SIZES, 1024)]);
-        double[][] medians = new double[rounds.length][SIZES.length];
-        for (int side = 0; side < rounds.length; side++) {
-            for (int s = 0; s < SIZES.length; s++) {
-                medians[side][s] = median(rounds[side][s]);
-            }
-        }
-        oneWayRows(medians, handoffUnbuffered, handoff1024);
-        chart(out, medians);
     }
 
     /** {@code -Dbench.only=sessions}: the session-mode step alone, for quick measurements while working on it. */
@@ -251,10 +176,6 @@ public final class Bench {
         report.writeJson(json);
     }
 
-    private static long oneWayCount(int size) {
-        return size >= 65536 ? 200_000 : 20_000_000;
-    }
-
     /**
      * Session mode beside plain mode, net.async at both ends: one-way with 1024-slot channels, then
      * request-reply with default channels. Its own warm-up covers both modes, so that it also
@@ -277,7 +198,7 @@ public final class Bench {
                 // the modes take turns going first: the second run of a pair inherits the first one's garbage
                 for (int i = 0; i < 2; i++) {
                     int mode = (round + i) % 2;
-                    rounds[mode][s][round] = AsyncOneWay.run(size, 1024, oneWayCount(size), RUN_NANOS, mode == 1);
+                    rounds[mode][s][round] = AsyncOneWay.run(size, 1024, OneWayStep.count(size), RUN_NANOS, mode == 1);
                 }
                 progress("session mode, one-way %s round %d/%d: plain %,.0f, session %,.0f msg/s (%.2f)",
                         label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
@@ -320,84 +241,6 @@ public final class Bench {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private void oneWayRows(double[][] medians, double handoffUnbuffered, double handoff1024) {
-        report.add("core.async handoff 128 B, (chan 1024)", handoff1024, "msg/s",
-                "handoff 128 B, unbuffered (chan)", handoffUnbuffered, "");
-        // 1 KiB: >= 0.65 of raw Netty, or >= 0.8 of the core.async ceiling (ceilingRows), issue #13
-        String[] targets1024 = {"", ">= 0.65", "", ">= 0.6"};
-        String[] targetsJeroMq = {"", "", "> 1", "> 1"}; // "ahead of JeroMQ"
-        for (int s = 0; s < SIZES.length; s++) {
-            String size = label(SIZES[s]);
-            double mb = SIZES[s] / 1e6;
-            report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "raw Netty " + size, medians[0][s],
-                    targets1024[s]);
-            report.add("one-way " + size + ", chan 1024", medians[1][s] * mb, "MB/s", "raw Netty " + size,
-                    medians[0][s] * mb, "");
-            report.add("one-way " + size + ", unbuffered", medians[2][s], "msg/s", "raw Netty " + size, medians[0][s], "");
-            report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "JeroMQ PUSH/PULL " + size, medians[3][s],
-                    targetsJeroMq[s]);
-        }
-        report.add("one-way 128 B, unbuffered", medians[2][1], "msg/s", "core.async handoff, unbuffered",
-                handoffUnbuffered, ">= 0.8");
-        report.add("one-way 128 B, chan 1024", medians[1][1], "msg/s", "core.async handoff, chan 1024",
-                handoff1024, "");
-    }
-
-    /**
-     * 1 KiB against the bare core.async ceilings: two hand-offs through 1024-slot channels, the
-     * path every net.async message takes without the network, with a relay thread that parks as
-     * plain threads do and with one that never parks, as net.async's loops; and one hand-off.
-     * Beside them, where each side's CPU went per message. Medians of the rounds.
-     */
-    private void ceilingRows(CpuAccount[][] kib, double[] asyncRounds) {
-        double[] pumpRounds = new double[ROUNDS];
-        StringBuilder perRound = new StringBuilder();
-        for (int round = 0; round < ROUNDS; round++) {
-            pumpRounds[round] = kib[3][round].messagesPerSecond();
-            perRound.append(perRound.length() == 0 ? "" : ", ")
-                    .append(String.format(Locale.ROOT, "%.2f", asyncRounds[round] / pumpRounds[round]));
-        }
-        CpuAccount netty = CpuAccount.median(kib[0]);
-        CpuAccount async = CpuAccount.median(kib[1]);
-        CpuAccount parking = CpuAccount.median(kib[2]);
-        CpuAccount pump = CpuAccount.median(kib[3]);
-        CpuAccount one = CpuAccount.median(kib[4]);
-        report.add("core.async 2 hand-offs 1 KiB, relay never parks", pump.messagesPerSecond(), "msg/s",
-                "same, relay parks in <!! and >!!", parking.messagesPerSecond(), "");
-        report.add("core.async 2 hand-offs 1 KiB, relay never parks", pump.messagesPerSecond(), "msg/s",
-                "one hand-off 1 KiB, (chan 1024)", one.messagesPerSecond(), "");
-        report.add("one-way 1 KiB, chan 1024", median(asyncRounds), "msg/s", "core.async 2 hand-offs, never parks",
-                median(pumpRounds), ">= 0.8");
-        report.add("one-way 1 KiB, chan 1024", median(asyncRounds), "msg/s", "core.async 2 hand-offs, parks",
-                parking.messagesPerSecond(), "");
-        report.add("one-way 1 KiB, chan 1024, CPU per message", async.totalMicros(), "us", "raw Netty 1 KiB",
-                netty.totalMicros(), "");
-        report.add("one-way 1 KiB, chan 1024, CPU per message", async.totalMicros(), "us",
-                "core.async 2 hand-offs, never parks", pump.totalMicros(), "");
-        report.context("one-way 1 KiB against the core.async ceiling", "ratio per round to 2 hand-offs, relay "
-                + "never parking: " + perRound + "; CPU per message, medians: net.async " + async + "; raw Netty "
-                + netty + "; 2 hand-offs, relay never parking " + pump + "; 2 hand-offs, relay parking " + parking
-                + "; one hand-off " + one);
-    }
-
-    private void chart(Path out, double[][] medians) throws Exception {
-        List<Integer> sizes = new ArrayList<>();
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        String[] names = {"raw Netty", "net.async, chan 1024", "net.async, unbuffered", "JeroMQ PUSH/PULL"};
-        for (int i = 0; i < names.length; i++) {
-            List<Double> mbs = new ArrayList<>();
-            for (int s = 0; s < SIZES.length; s++) {
-                mbs.add(medians[i][s] * SIZES[s] / 1e6);
-            }
-            series.put(names[i], mbs);
-        }
-        for (int size : SIZES) {
-            sizes.add(size);
-        }
-        ThroughputChart.write(out.resolve("throughput.png"), sizes, series,
-                "median of " + ROUNDS + " rounds, " + report.context().get("date").substring(0, 10));
     }
 
     private void latency() throws Exception {

@@ -1,13 +1,8 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.bench;
 
-import io.netty.buffer.PoolArenaMetric;
-import io.netty.buffer.PoolChunkListMetric;
-import io.netty.buffer.PoolChunkMetric;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import net.async.tcp.AcceptOptions;
 import net.async.tcp.AcceptSocket;
 import net.async.tcp.ClientSocket;
@@ -85,8 +77,8 @@ public final class LoadedMemory {
     // Outbox.COALESCE_MAX_MESSAGE and COALESCE_MAX_BYTES: small messages share a buffer of up to 64 KiB
     static final int COALESCE_MAX_MESSAGE = 8 * 1024;
     static final int COALESCE_MAX_BYTES = 64 * 1024;
-    // the most one read brings: the adaptive receive allocator's largest buffer
-    static final int MAX_READ_BYTES = 64 * 1024;
+    // the most one read brings: the largest buffer of the library's receive allocator (Transport.READ_SIZES)
+    static final int MAX_READ_BYTES = 256 * 1024;
     // Inbox.MAX_STAGED_BYTES: values staged before the flush that closes the valve
     static final int INBOX_STAGED_BYTES = 16 * 1024;
     static final int HEADER_BYTES = 4;
@@ -136,7 +128,7 @@ public final class LoadedMemory {
                             + " direct %+.0f (chunks %+.0f); RSS+heap %.0f vs bound %.0f KiB/conn → ratio %.2f"
                             + " (bound with extras %.0f → %.2f); heap+direct %.0f → %.2f; drift RSS %+.1f heap %+.1f KiB/conn in 2 s;"
                             + " kernel %.0f KiB/conn (not in RSS); waiting in %.1f out %.1f; dropped %d%s",
-                    connections, sizeName(size), slots == 0 ? "default" : String.valueOf(slots), rssKib, heapKib,
+                    connections, Bench.label(size), slots == 0 ? "default" : String.valueOf(slots), rssKib, heapKib,
                     directKib, directChunkKib, rssKib + heapKib, boundKib, ratio(), boundExtrasKib,
                     (rssKib + heapKib) / boundExtrasKib, heapKib + directKib, (heapKib + directKib) / boundKib,
                     driftRssKib, driftHeapKib, kernelKib, waitingIn, waitingOut, dropped, full ? "" : " NOT FULL (timed out)");
@@ -257,21 +249,21 @@ public final class LoadedMemory {
             load(serverLoop, clientLoop, Math.min(WARM_UP_CONNECTIONS, connections), size, 0, null);
         }
         try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop()) {
-            Snapshot baseline = Snapshot.take();
+            ProcessMemory baseline = ProcessMemory.take();
             Measured measured = new Measured();
             load(serverLoop, clientLoop, connections, size, slots, measured);
             double n = connections;
             Stats out = measured.clientStats;
             Stats in = measured.serverStats;
             return new Result(connections, size, slots, measured.full,
-                    (measured.first.rssKib - baseline.rssKib) / n,
-                    (measured.first.heapBytes - baseline.heapBytes) / 1024.0 / n,
-                    (measured.first.directActiveBytes - baseline.directActiveBytes) / 1024.0 / n,
-                    (measured.first.directChunkBytes - baseline.directChunkBytes) / 1024.0 / n,
+                    (measured.first.rssKib() - baseline.rssKib()) / n,
+                    (measured.first.heapBytes() - baseline.heapBytes()) / 1024.0 / n,
+                    (measured.first.directActiveBytes() - baseline.directActiveBytes()) / 1024.0 / n,
+                    (measured.first.directChunkBytes() - baseline.directChunkBytes()) / 1024.0 / n,
                     (out.bytesOut() - in.bytesIn()) / 1024.0 / n,
                     bound(size, slots) / 1024.0, boundWithExtras(size, slots) / 1024.0,
-                    (measured.second.rssKib - measured.first.rssKib) / n,
-                    (measured.second.heapBytes - measured.first.heapBytes) / 1024.0 / n,
+                    (measured.second.rssKib() - measured.first.rssKib()) / n,
+                    (measured.second.heapBytes() - measured.first.heapBytes()) / 1024.0 / n,
                     in.waitingIn() / n, out.waitingOut() / n, connections - in.connections());
         }
     }
@@ -279,8 +271,8 @@ public final class LoadedMemory {
     /** What {@link #load} found once the pipeline was full. */
     private static final class Measured {
         boolean full;
-        Snapshot first;
-        Snapshot second;
+        ProcessMemory first;
+        ProcessMemory second;
         Stats clientStats;
         Stats serverStats;
     }
@@ -313,7 +305,7 @@ public final class LoadedMemory {
                 throw new IllegalStateException("a client did not connect in " + CONNECT_WAIT);
             }
         }
-        Writer writer = new Writer(clients, size);
+        FullWriteChans writer = new FullWriteChans(clients, size);
         try {
             boolean full = awaitFull(writer, serverLoop, clientLoop);
             if (into == null) {
@@ -321,18 +313,18 @@ public final class LoadedMemory {
             }
             into.full = full;
             Thread.sleep(HOLD_MILLIS); // held full: what a stalled reader costs, not a transient
-            into.first = Snapshot.take();
+            into.first = ProcessMemory.take();
             into.clientStats = clientLoop.stats();
             into.serverStats = serverLoop.stats();
             Thread.sleep(HOLD_MILLIS);
-            into.second = Snapshot.take();
+            into.second = ProcessMemory.take();
         } finally {
             writer.close();
         }
     }
 
     /** Waits, within {@value #FILL_MAX_MILLIS} ms, until nothing is put, written or read for {@value #STABLE_MILLIS} ms. */
-    private static boolean awaitFull(Writer writer, EventLoop serverLoop, EventLoop clientLoop) throws InterruptedException {
+    private static boolean awaitFull(FullWriteChans writer, EventLoop serverLoop, EventLoop clientLoop) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_MAX_MILLIS);
         long[] last = {-1, -1, -1};
         long stableSince = System.nanoTime();
@@ -349,91 +341,4 @@ public final class LoadedMemory {
         return false;
     }
 
-    /**
-     * Keeps one {@code put!} pending on every client's write-chan from a single thread: a put
-     * that completes at once is followed by the next; one that parks completes later on
-     * core.async's thread, which wakes the writer. Each message is a new array, as an
-     * application's would be, so what the channels hold is real heap.
-     */
-    private static final class Writer implements AutoCloseable {
-        private static final int IDLE = 0;
-        private static final int PENDING = 1;
-        private static final int CLOSED = 2;
-        // bounds the puts to one client per sweep, so that a fast one cannot starve the others
-        private static final int MAX_PUTS_PER_SWEEP = 4096;
-
-        final AtomicLong puts = new AtomicLong();
-        private final List<ClientSocket> clients;
-        private final int size;
-        private final AtomicIntegerArray state;
-        private final Semaphore completed = new Semaphore(0);
-        private volatile boolean stop;
-        private final Thread thread;
-
-        Writer(List<ClientSocket> clients, int size) {
-            this.clients = clients;
-            this.size = size;
-            this.state = new AtomicIntegerArray(clients.size());
-            thread = new Thread(this::run, "bench-loaded-writer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void run() {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_MAX_SECONDS);
-            while (!stop && System.nanoTime() < deadline) {
-                for (int i = 0; i < clients.size() && !stop; i++) {
-                    int client = i;
-                    for (int k = 0; k < MAX_PUTS_PER_SWEEP && state.compareAndSet(client, IDLE, PENDING); k++) {
-                        Chans.put(clients.get(client).writeChan(), new byte[size], ok -> {
-                            if (ok) {
-                                puts.incrementAndGet();
-                            }
-                            state.set(client, ok ? IDLE : CLOSED);
-                            completed.release();
-                        });
-                    }
-                }
-                try {
-                    completed.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                completed.drainPermits();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.interrupt();
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        }
-    }
-
-    /**
-     * The process's memory at one moment, after a GC: resident set, heap in use, and the pooled
-     * allocator's direct memory, both as buffers handed out and as chunks held.
-     */
-    private record Snapshot(long rssKib, long heapBytes, long directActiveBytes, long directChunkBytes) {
-        static Snapshot take() throws Exception {
-            System.gc();
-            // numActiveBytes() counts whole chunks in 4.2; what buffers use is each chunk less its free bytes
-            long active = 0;
-            for (PoolArenaMetric arena : PooledByteBufAllocator.DEFAULT.metric().directArenas()) {
-                for (PoolChunkListMetric list : arena.chunkLists()) {
-                    for (PoolChunkMetric chunk : list) {
-                        active += chunk.chunkSize() - chunk.freeBytes();
-                    }
-                }
-            }
-            long chunks = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
-            return new Snapshot(ConnServer.rssKib(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                    active, chunks);
-        }
-    }
-
-    private static String sizeName(int size) {
-        return size % 1024 == 0 ? size / 1024 + " KiB" : size + " B";
-    }
 }

@@ -30,11 +30,6 @@ final class ThreadScaling {
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long COUNT = 20_000_000; // in all, over every connection
 
-    /** Where the step reports progress: Bench's numbered lines. */
-    interface Progress {
-        void line(String format, Object... args);
-    }
-
     private record Case(int connections, int size, int threads) {
     }
 
