@@ -219,14 +219,22 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      * logged at INFO, then one line a minute while it lasts; every attempt at DEBUG.
      */
     private void logFailedDial(Throwable cause) {
-        counters.dialFailed();
-        failedDials++;
-        if (dialFailureLog.allow()) {
-            log.info("{} cannot connect ({} attempt{} so far): {}", this, failedDials, failedDials == 1 ? "" : "s",
-                    Failures.reason(cause));
+        if (failedAttemptLoggedAtInfo()) {
+            log.info("{} cannot connect ({}): {}", this, attemptsSoFar(), Failures.reason(cause));
         } else {
             Failures.log(log, this, cause);
         }
+    }
+
+    /** Counts a failed dial or handshake: {@return whether this one is worth a line at INFO} */
+    private boolean failedAttemptLoggedAtInfo() {
+        counters.dialFailed();
+        failedDials++;
+        return dialFailureLog.allow();
+    }
+
+    private String attemptsSoFar() {
+        return failedDials + " attempt" + (failedDials == 1 ? "" : "s") + " so far";
     }
 
     /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
@@ -474,11 +482,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** A handshake that failed counts, and is logged, like a failed dial. */
     void logFailedAttempt(String why) {
-        counters.dialFailed();
-        failedDials++;
-        if (dialFailureLog.allow()) {
-            log.info("{} session handshake failed ({} attempt{} so far): {}", this, failedDials,
-                    failedDials == 1 ? "" : "s", why);
+        if (failedAttemptLoggedAtInfo()) {
+            log.info("{} session handshake failed ({}): {}", this, attemptsSoFar(), why);
         } else {
             log.debug("{} session handshake failed: {}", this, why);
         }

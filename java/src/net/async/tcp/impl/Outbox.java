@@ -48,7 +48,7 @@ final class Outbox {
     private static final int MAX_BATCH = 256;
     // messages up to this size share a buffer; larger ones are worth a frame of their own
     private static final int COALESCE_MAX_MESSAGE = 8 * 1024;
-    // a coalesced buffer is written once it holds this much, Netty's default high-water mark
+    // a coalesced batch never grows past this, Netty's default high-water mark
     private static final int COALESCE_MAX_BYTES = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
@@ -211,13 +211,10 @@ final class Outbox {
         }
         if (coalesced == null) {
             // sized like the last batch: one buffer, no growing, in the steady state
-            coalesced = channel.alloc().ioBuffer(Math.max(frame, Math.min(lastCoalescedBytes, COALESCE_MAX_BYTES)));
+            coalesced = channel.alloc().ioBuffer(Math.max(frame, lastCoalescedBytes));
         }
         coalesced.writeInt(message.length).writeBytes(message);
         coalescedMessages++;
-        if (coalesced.readableBytes() >= COALESCE_MAX_BYTES) {
-            writeCoalesced();
-        }
     }
 
     private void writeCoalesced() {

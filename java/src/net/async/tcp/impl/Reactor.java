@@ -49,7 +49,6 @@ public final class Reactor {
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
 
     private final LoopThreadFactory threads;
-    private final int threadCount;
     private final MultiThreadIoEventLoopGroup group;
     private final Transport transport;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -76,7 +75,7 @@ public final class Reactor {
      */
     public Reactor(Transport transport, int threads) {
         this.transport = transport;
-        this.threadCount = Checks.atLeastOne(threads, "threads");
+        Checks.atLeastOne(threads, "threads");
         this.threads = new LoopThreadFactory("net-async-tcp-" + ids.incrementAndGet(), threads > 1);
         this.group = new MultiThreadIoEventLoopGroup(threads, this.threads, transport.ioHandlerFactory());
     }
@@ -93,7 +92,7 @@ public final class Reactor {
 
     /** {@return how many threads the loop has} */
     public int threadCount() {
-        return threadCount;
+        return group.executorCount();
     }
 
     /** {@return the Netty transport this loop runs on} */
