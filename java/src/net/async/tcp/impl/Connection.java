@@ -77,7 +77,6 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean everReady;
-    private boolean linkUp; // the current link came up: its going down is a disconnect
     private boolean disconnectAnnounced;
     private int failedDials;
     private ScheduledFuture<?> redial;
@@ -267,7 +266,6 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         boolean first = !everReady;
         everReady = true;
         counters.linkUp(first);
-        linkUp = true;
         state = State.CONNECTED;
         disconnectAnnounced = false;
         failedDials = 0;
@@ -293,10 +291,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         channel = null;
         outbox.detach();
-        if (linkUp && state != State.CLOSING) { // not when we closed it ourselves
+        if (state == State.CONNECTED) { // not when we closed it ourselves (CLOSING, or CLOSED and counted)
             counters.disconnected(LinkEnd.of(ch));
         }
-        linkUp = false;
         if (protocol != null) {
             protocol.linkDownOnLoop(state == State.HANDSHAKING);
         }
@@ -375,9 +372,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     public void shutdownOnLoop() {
         assert loop.inEventLoop();
         if (channel != null) {
-            if (linkUp) {
+            if (state == State.CONNECTED) {
                 counters.disconnected(Stats.Cause.SHUTDOWN); // now: its end is counted before the totals are
-                linkUp = false;
             }
             channel.close();
         }
