@@ -209,8 +209,15 @@ final class SessionTable {
         synchronized (this) {
             stopped = true;
             ending = new ArrayList<>(detached.keySet());
+            ending.forEach(this::forget);
         }
         ending.forEach(SessionTable::finish);
+    }
+
+    // a session about to be ended on its thread: no HELLO may find it meanwhile and attach a link to it
+    private void forget(Connection session) {
+        assert Thread.holdsLock(this);
+        live.remove(session.protocol().session().id());
     }
 
     /** {@return the number of detached sessions evicted so far; any thread} */
@@ -227,6 +234,7 @@ final class SessionTable {
                 oldest.remove(); // out of the count now; its end, on its thread, removes it for good
                 detachedBytes -= entry.getValue();
                 Connection victim = entry.getKey();
+                forget(victim);
                 victims.add(victim);
                 long count = evicted.incrementAndGet();
                 if (evictionLog.allow()) {
