@@ -202,12 +202,16 @@ final class ClojurePrograms {
 
     private static Result measureJava(Latency.Client client, long maxNanos) throws Exception {
         Histogram warmup = Latency.measure(List.of(client), 0, WARMUP, maxNanos)[0]; // the warm-up, timed too
-        try (GcPauses gc = GcPauses.start(); Hiccups hiccups = Hiccups.start()) {
-            Histogram h = Latency.measure(List.of(client), 0, ROUND_TRIPS, maxNanos)[0];
+        GcPauses gc = GcPauses.start();
+        Hiccups hiccups = Hiccups.start();
+        Histogram h;
+        try {
+            h = Latency.measure(List.of(client), 0, ROUND_TRIPS, maxNanos)[0];
+        } finally {
             gc.close();
             hiccups.close();
-            return new Result(h, warmup, gc.summary(), hiccups);
         }
+        return new Result(h, warmup, gc.summary(), hiccups);
     }
 
     private Result measureClojure(int size) {
@@ -256,8 +260,7 @@ final class ClojurePrograms {
         for (String what : which) {
             String[] threadsAtEnd = new String[1];
             long[] allocatedAtEnd = new long[1];
-            perThread(1);
-            long allocated = allocatedBytes();
+            long allocated;
             long[] times;
             GcPauses gc;
             switch (what) {
@@ -266,19 +269,20 @@ final class ClojurePrograms {
                     try (Latency.Client client = server != null ? Latency.nettyClient(server.port(), 128)
                             : Latency.asyncBothEnds(128)) {
                         times = new long[warmup + count];
-                        GcPauses[] g = new GcPauses[1];
-                        for (int i = 0; i < times.length; i++) {
-                            if (i == warmup) {
-                                g[0] = GcPauses.start();
-                                allocated = allocatedBytes();
-                                perThread(1);
-                            }
+                        for (int i = 0; i < warmup; i++) {
                             long t0 = System.nanoTime();
                             client.roundTrip(i);
                             times[i] = System.nanoTime() - t0;
                         }
-                        g[0].close();
-                        gc = g[0];
+                        gc = GcPauses.start();
+                        allocated = allocatedBytes();
+                        perThread(1);
+                        for (int i = warmup; i < times.length; i++) {
+                            long t0 = System.nanoTime();
+                            client.roundTrip(i);
+                            times[i] = System.nanoTime() - t0;
+                        }
+                        gc.close();
                         threadsAtEnd[0] = perThread(count);
                         allocatedAtEnd[0] = allocatedBytes();
                     } finally {

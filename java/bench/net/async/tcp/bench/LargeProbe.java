@@ -100,14 +100,14 @@ public final class LargeProbe {
                 toNetty[round] = async[s][round] / netty[s][round];
                 toZmq[round] = async[s][round] / zmq[s][round];
             }
-            System.out.printf("one-way %d %.0f%n", size, median(async[s]));
-            System.out.printf("netty %d %.0f%n", size, median(netty[s]));
-            System.out.printf("jeromq %d %.0f%n", size, median(zmq[s]));
-            System.out.printf("gbps %d %.2f %.2f %.2f%n", size, median(async[s]) * size / 1e9,
-                    median(netty[s]) * size / 1e9, median(zmq[s]) * size / 1e9);
+            System.out.printf("one-way %d %.0f%n", size, Bench.median(async[s]));
+            System.out.printf("netty %d %.0f%n", size, Bench.median(netty[s]));
+            System.out.printf("jeromq %d %.0f%n", size, Bench.median(zmq[s]));
+            System.out.printf("gbps %d %.2f %.2f %.2f%n", size, Bench.median(async[s]) * size / 1e9,
+                    Bench.median(netty[s]) * size / 1e9, Bench.median(zmq[s]) * size / 1e9);
             System.out.printf("spread %d %.0f %.0f%n", size, min(async[s]), max(async[s]));
-            System.out.printf("ratio-netty %d %.2f %.2f %.2f%n", size, median(toNetty), min(toNetty), max(toNetty));
-            System.out.printf("ratio-jeromq %d %.2f %.2f %.2f%n", size, median(toZmq), min(toZmq), max(toZmq));
+            System.out.printf("ratio-netty %d %.2f %.2f %.2f%n", size, Bench.median(toNetty), min(toNetty), max(toNetty));
+            System.out.printf("ratio-jeromq %d %.2f %.2f %.2f%n", size, Bench.median(toZmq), min(toZmq), max(toZmq));
             Result sum = Result.sum(results.get(s));
             double messages = sum.messages;
             double bytes = messages * size;
@@ -314,12 +314,6 @@ public final class LargeProbe {
                 result.staged = 0; // a decoder with a cumulation buffer instead
             }
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double min(double[] values) {

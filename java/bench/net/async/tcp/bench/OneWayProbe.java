@@ -37,8 +37,7 @@ public final class OneWayProbe {
             }
         }
         for (int s = 0; s < sizes.length; s++) {
-            Arrays.sort(rounds[s]);
-            System.out.printf("one-way %d %.0f%n", sizes[s], rounds[s][ROUNDS / 2]);
+            System.out.printf("one-way %d %.0f%n", sizes[s], Bench.median(rounds[s]));
         }
         System.exit(0);
     }
