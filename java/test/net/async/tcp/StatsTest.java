@@ -6,17 +6,15 @@ import static net.async.tcp.Chan.DISCONNECTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import net.async.tcp.Stats.Cause;
 import net.async.tcp.fault.FaultProxy;
 import net.async.tcp.fault.FaultProxy.Fault;
@@ -282,22 +280,8 @@ class StatsTest {
     }
 
     private static SSLContext trustingAnyone() throws Exception {
-        X509TrustManager anyone = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {anyone}, null);
+        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         return context;
     }
 
