@@ -83,7 +83,7 @@
 (defn- accept-options ^AcceptOptions [opts]
   (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size
                 ssl-context max-connections session session-expiry session-buffer max-detached-sessions
-                max-detached-bytes]} opts
+                max-detached-bytes max-handshakes max-pending-sessions]} opts
         b (AcceptOptions/builder)]
     (cond-> b
       accept-chan       (.acceptChan accept-chan)
@@ -98,7 +98,9 @@
       session-expiry    (.sessionExpiryMillis (long session-expiry))
       session-buffer    (.sessionBufferBytes (int session-buffer))
       max-detached-sessions (.maxDetachedSessions (int max-detached-sessions))
-      max-detached-bytes    (.maxDetachedBytes (long max-detached-bytes)))
+      max-detached-bytes    (.maxDetachedBytes (long max-detached-bytes))
+      max-handshakes        (.maxHandshakes (int max-handshakes))
+      max-pending-sessions  (.maxPendingSessions (int max-pending-sessions)))
     (.build b)))
 
 (defn connect
@@ -178,7 +180,12 @@
                          wait (each counts its length + 32), default 4 MiB
      :max-detached-sessions  sessions whose client is away kept at once; beyond it the oldest
                          is evicted and counted in @(:evicted accept-socket), default 10000
-     :max-detached-bytes bytes those sessions may hold together, the same way, default 256 MiB"
+     :max-detached-bytes bytes those sessions may hold together, the same way, default 256 MiB
+     :max-handshakes     links that have not yet said which session they carry, at once; beyond
+                         it new links are closed (their clients retry), default 1024
+     :max-pending-sessions new sessions waiting for accept-chan to take them; beyond it new ones
+                         are refused (their clients retry). Resumes never wait for accept-chan:
+                         in session mode the server keeps accepting. Default 128"
   [event-loop {:keys [host port path]} & {:as opts}]
   (let [loop    (loop-of event-loop)
         options (accept-options opts)
@@ -208,7 +215,8 @@
         :heartbeats-in 4 :heartbeats-out 4
         :waiting-in 0 :waiting-out 2  ; read and not yet taken; taken and not yet sent (or acknowledged)
         :sessions-resumed 2 :sessions-lost 0
-        :accepted 0 :rejected 0 :evicted 0}   ; an accept socket's (and summed in a loop's)"
+        :accepted 0 :rejected 0 :evicted 0    ; an accept socket's (and summed in a loop's)
+        :handshakes-refused 0 :sessions-refused 0 :handshaking 0 :pending-sessions 0}  ; session mode"
   [x]
   (let [^net.async.tcp.Stats s
         (cond

@@ -4,6 +4,7 @@ package net.async.tcp;
 import java.util.function.Supplier;
 import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Acceptor.DetachedLimits;
+import net.async.tcp.impl.AdmissionLimits;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.SessionSettings;
@@ -31,6 +32,7 @@ public final class AcceptOptions {
     private final Supplier<Object> writeChanFactory;
     private final int maxConnections;
     private final DetachedLimits detachedLimits;
+    private final AdmissionLimits admissionLimits;
     private final Settings settings;
 
     private AcceptOptions(Builder b) {
@@ -42,6 +44,9 @@ public final class AcceptOptions {
         this.detachedLimits = new DetachedLimits(
                 b.maxDetachedSessions != null ? b.maxDetachedSessions : DetachedLimits.DEFAULT_SESSIONS,
                 b.maxDetachedBytes != null ? b.maxDetachedBytes : DetachedLimits.DEFAULT_BYTES);
+        this.admissionLimits = new AdmissionLimits(
+                b.maxHandshakes != null ? b.maxHandshakes : AdmissionLimits.DEFAULT_HANDSHAKES,
+                b.maxPendingSessions != null ? b.maxPendingSessions : AdmissionLimits.DEFAULT_PENDING_SESSIONS);
         this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
                 SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
@@ -111,6 +116,20 @@ public final class AcceptOptions {
         return detachedLimits;
     }
 
+    /** {@return the links in session handshake at once before new ones are closed, in session mode} */
+    public int maxHandshakes() {
+        return admissionLimits.handshakes();
+    }
+
+    /** {@return the new sessions waiting for accept-chan at once before more are refused, in session mode} */
+    public int maxPendingSessions() {
+        return admissionLimits.pendingSessions();
+    }
+
+    AdmissionLimits admissionLimits() {
+        return admissionLimits;
+    }
+
     /** {@return whether session mode is on: no message lost or duplicated across reconnects} */
     public boolean session() {
         return settings.session() != null;
@@ -145,6 +164,8 @@ public final class AcceptOptions {
         private Integer maxConnections;
         private Integer maxDetachedSessions;
         private Long maxDetachedBytes;
+        private Integer maxHandshakes;
+        private Integer maxPendingSessions;
 
         private Builder() {
         }
@@ -296,6 +317,34 @@ public final class AcceptOptions {
          */
         public Builder maxDetachedBytes(long bytes) {
             this.maxDetachedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * In session mode, how many accepted links may be in their handshake (not yet said which
+         * session they carry) at once; beyond it a new link is closed at once, counted, and its
+         * client retries with its backoff. In session mode the listening socket never stops
+         * accepting, so that a client resuming its session never waits behind new ones. Default 1024.
+         *
+         * @param count the bound; must be &gt; 0
+         * @return this builder
+         */
+        public Builder maxHandshakes(int count) {
+            this.maxHandshakes = count;
+            return this;
+        }
+
+        /**
+         * In session mode, how many new sessions may wait for accept-chan to take them; beyond it
+         * a new session is refused (its client retries with its backoff) and counted. Resumes
+         * never wait: they attach at once. Each waiting session may hold up to its client's
+         * session buffer of messages. Default 128.
+         *
+         * @param count the bound; must be &gt; 0
+         * @return this builder
+         */
+        public Builder maxPendingSessions(int count) {
+            this.maxPendingSessions = count;
             return this;
         }
 

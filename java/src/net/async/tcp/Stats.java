@@ -47,11 +47,18 @@ import java.util.Map;
  * @param accepted        links an acceptor accepted
  * @param rejected        links it closed because {@code max-connections} were alive
  * @param evicted         detached sessions it evicted
+ * @param handshakesRefused links it closed at once, in session mode, because {@code max-handshakes}
+ *                        links had not said HELLO yet
+ * @param sessionsRefused new sessions it refused, in session mode, because {@code max-pending-sessions}
+ *                        were waiting for accept-chan to take them
+ * @param handshaking     links that have not said HELLO yet, now (session mode)
+ * @param pendingSessions new sessions waiting for accept-chan to take them, now (session mode)
  */
 public record Stats(String state, long connections, long connects, long failedDials, long reconnects,
                     Map<Cause, Long> disconnects, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
                     long heartbeatsIn, long heartbeatsOut, long waitingIn, long waitingOut, long sessionsResumed,
-                    long sessionsLost, long accepted, long rejected, long evicted) {
+                    long sessionsLost, long accepted, long rejected, long evicted, long handshakesRefused,
+                    long sessionsRefused, long handshaking, long pendingSessions) {
     /** Why a link went down. */
     public enum Cause {
         /** The peer reset it, or the network failed. */
@@ -95,6 +102,10 @@ public record Stats(String state, long connections, long connects, long failedDi
      * @param accepted see the class comment
      * @param rejected see the class comment
      * @param evicted see the class comment
+     * @param handshakesRefused see the class comment
+     * @param sessionsRefused see the class comment
+     * @param handshaking see the class comment
+     * @param pendingSessions see the class comment
      */
     public Stats {
         java.util.Objects.requireNonNull(state, "state");
@@ -103,6 +114,38 @@ public record Stats(String state, long connections, long connects, long failedDi
             copy.put(cause, disconnects.getOrDefault(cause, 0L));
         }
         disconnects = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A snapshot without the session acceptor's admission counts (all 0), as before they existed.
+     *
+     * @param state see the class comment; must not be {@code null}
+     * @param connections see the class comment
+     * @param connects see the class comment
+     * @param failedDials see the class comment
+     * @param reconnects see the class comment
+     * @param disconnects see the class comment; must not be {@code null}
+     * @param messagesIn see the class comment
+     * @param bytesIn see the class comment
+     * @param messagesOut see the class comment
+     * @param bytesOut see the class comment
+     * @param heartbeatsIn see the class comment
+     * @param heartbeatsOut see the class comment
+     * @param waitingIn see the class comment
+     * @param waitingOut see the class comment
+     * @param sessionsResumed see the class comment
+     * @param sessionsLost see the class comment
+     * @param accepted see the class comment
+     * @param rejected see the class comment
+     * @param evicted see the class comment
+     */
+    public Stats(String state, long connections, long connects, long failedDials, long reconnects,
+                 Map<Cause, Long> disconnects, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
+                 long heartbeatsIn, long heartbeatsOut, long waitingIn, long waitingOut, long sessionsResumed,
+                 long sessionsLost, long accepted, long rejected, long evicted) {
+        this(state, connections, connects, failedDials, reconnects, disconnects, messagesIn, bytesIn, messagesOut,
+                bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed, sessionsLost, accepted,
+                rejected, evicted, 0, 0, 0, 0);
     }
 
     /** {@return every link that went down, whatever the cause} */
@@ -127,7 +170,9 @@ public record Stats(String state, long connections, long connects, long failedDi
             key("messages-out"), messagesOut, key("bytes-out"), bytesOut, key("heartbeats-in"), heartbeatsIn,
             key("heartbeats-out"), heartbeatsOut, key("waiting-in"), waitingIn, key("waiting-out"), waitingOut,
             key("sessions-resumed"), sessionsResumed, key("sessions-lost"), sessionsLost,
-            key("accepted"), accepted, key("rejected"), rejected, key("evicted"), evicted};
+            key("accepted"), accepted, key("rejected"), rejected, key("evicted"), evicted,
+            key("handshakes-refused"), handshakesRefused, key("sessions-refused"), sessionsRefused,
+            key("handshaking"), handshaking, key("pending-sessions"), pendingSessions};
         return PersistentHashMap.create(entries);
     }
 

@@ -154,7 +154,8 @@ public final class Tcp {
 
     private static AcceptSocket accept(EventLoop loop, Remote at, AcceptOptions options) throws BindException {
         Acceptor acceptor = new Acceptor(loop.reactor(), options.acceptChanOrNew(), options.readChanFactory(),
-                options.writeChanFactory(), options.settings(), options.maxConnections(), options.detachedLimits());
+                options.writeChanFactory(), options.settings(), options.maxConnections(), options.detachedLimits(),
+                options.admissionLimits());
         int bound = acceptor.bind(at);
         return new AcceptSocket(acceptor.acceptChan(), bound, at.path(), acceptor::close, acceptor::rejectedCount,
                 acceptor::evictedCount, acceptor::stats);

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * accept-chan as {@code {:read-chan <chan> :write-chan <chan>}}.
  *
  * <p>While accept-chan does not take, the listening socket stops accepting (its auto-read is
- * off), so pending connections wait in the kernel's backlog. Closing accept-chan closes the
+ * off), so pending connections wait in the kernel's backlog. Not in session mode: there a client
+ * resuming its session must never wait behind new ones, so links are always accepted and read
+ * up to their HELLO, a resume attaches at once, and only new sessions wait for accept-chan, as
+ * far as {@link Admission} lets them. Closing accept-chan closes the
  * listening socket and frees the port; connections already accepted go on. core.async has no
  * close notification, so the acceptor looks at accept-chan every {@value #CLOSED_CHECK_MILLIS} ms.
  * A connection is announced once its link is ready, after the TLS handshake if there is one, with
@@ -55,6 +58,7 @@ public final class Acceptor implements Reactor.Member {
     private final int maxConnections;
     private final Inbox accepted;
     private final SessionTable sessions; // null without session mode
+    private final Admission admission; // null without session mode
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong acceptedLinks = new AtomicLong();
     // its connections alive, on every thread, and the counts of those that have ended
@@ -77,19 +81,27 @@ public final class Acceptor implements Reactor.Member {
      * @param settings         what every accepted connection is configured with
      * @param maxConnections   accepted connections alive at once; more are closed at once and counted
      * @param limits           the bounds of the detached sessions kept, used in session mode only
+     * @param admission        what may wait for accept-chan, used in session mode only
      */
     public Acceptor(Reactor reactor, Object acceptChan, Supplier<Object> readChanFactory,
                     Supplier<Object> writeChanFactory, Settings settings, int maxConnections,
-                    DetachedLimits limits) {
+                    DetachedLimits limits, AdmissionLimits admission) {
         this.reactor = reactor;
         this.loop = reactor.next();
         this.settings = settings;
         this.readChanFactory = readChanFactory;
         this.writeChanFactory = writeChanFactory;
         this.maxConnections = maxConnections;
-        this.accepted = new Inbox(acceptChan, loop, this::setAccepting, Acceptor::closeUnclaimed);
-        this.sessions = settings.session() == null ? null
-                : new SessionTable(this::openSessionOnLoop, settings, limits.sessions(), limits.bytes());
+        if (settings.session() == null) {
+            this.admission = null;
+            this.sessions = null;
+            this.accepted = new Inbox(acceptChan, loop, this::setAccepting, Acceptor::closeUnclaimed);
+        } else {
+            this.admission = new Admission(admission);
+            this.sessions = new SessionTable(this::openSessionOnLoop, settings, limits.sessions(), limits.bytes());
+            this.accepted = new Inbox(acceptChan, loop, open -> { }, Acceptor::closeUnclaimed,
+                    announced -> this.admission.announced());
+        }
     }
 
     /**
@@ -218,10 +230,7 @@ public final class Acceptor implements Reactor.Member {
         child.closeFuture().addListener(f -> live.decrementAndGet());
         acceptedLinks.incrementAndGet();
         if (sessions != null) {
-            // the link belongs to no connection until its HELLO says which session it carries
-            Pipeline.installAwaitingHello(child.pipeline(), settings,
-                    settings.tls() == null ? null : settings.tls().newHandler(child.alloc()),
-                    new ServerHandshake(sessions, settings.heartbeatTimeoutMillis()));
+            awaitHelloOnLoop(child);
             return;
         }
         Connection connection = Connection.accepted(reactor, child.eventLoop(), readChanFactory.get(),
@@ -230,7 +239,28 @@ public final class Acceptor implements Reactor.Member {
         connection.initChannel(child);
     }
 
+    /** A session link belongs to no connection until its HELLO says which session it carries. */
+    private void awaitHelloOnLoop(Channel child) {
+        if (!admission.startHandshake()) {
+            child.close(); // its client retries with its backoff
+            logRefusal("max-handshakes " + admission.limits().handshakes() + " links are in handshake: closing "
+                    + child.remoteAddress() + " (" + admission.handshakesRefused() + " closed so far)");
+            return;
+        }
+        ServerHandshake handshake = new ServerHandshake(sessions, settings.heartbeatTimeoutMillis(),
+                admission::handshakeEnded);
+        child.closeFuture().addListener(f -> handshake.end());
+        Pipeline.installAwaitingHello(child.pipeline(), settings,
+                settings.tls() == null ? null : settings.tls().newHandler(child.alloc()), handshake);
+    }
+
+    /** {@return a new session, or {@code null} when max-pending-sessions already wait for accept-chan} */
     private Connection openSessionOnLoop(SessionId id, EventLoop on) {
+        if (!admission.openSession()) {
+            logRefusal("max-pending-sessions " + admission.limits().pendingSessions() + " new sessions wait for "
+                    + "accept-chan: refusing session " + id + " (" + admission.sessionsRefused() + " refused so far)");
+            return null;
+        }
         Connection session = Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(),
                 settings, sessions, id, this::announce, this::ended);
         connections.add(session);
@@ -259,25 +289,32 @@ public final class Acceptor implements Reactor.Member {
     public net.async.tcp.Stats stats() {
         StatsCollector collector = new StatsCollector();
         collector.collect(reactor.group(), new ArrayList<>(connections), ended);
-        return collector.snapshot(server.isOpen() ? "accepting" : "closed", acceptedLinks.get(), rejected.get(),
-                evictedCount());
+        return collector.snapshot(server.isOpen() ? "accepting" : "closed", counts());
     }
 
-    /** {@return links accepted so far, and refused ones and evicted sessions, for the loop's numbers} */
-    long[] acceptorCounts() {
-        return new long[] {acceptedLinks.get(), rejected.get(), evictedCount()};
+    /** {@return what this acceptor counts beside its connections, for its stats and its loop's} */
+    AcceptorCounts counts() {
+        return admission == null
+                ? new AcceptorCounts(acceptedLinks.get(), rejected.get(), 0, 0, 0, 0, 0)
+                : new AcceptorCounts(acceptedLinks.get(), rejected.get(), evictedCount(), admission.handshakesRefused(),
+                        admission.sessionsRefused(), admission.handshaking(), admission.pending());
     }
 
     private void reject(Channel child) {
         long count = rejected.incrementAndGet();
         child.close();
+        logRefusal("max-connections " + maxConnections + " reached: closing " + child.remoteAddress() + " ("
+                + count + " rejected so far)");
+    }
+
+    /** Under a flood of links turned away, one line a second is enough. */
+    private void logRefusal(String what) {
         boolean logIt;
         synchronized (rejectionLog) { // links arrive on every thread
             logIt = rejectionLog.allow();
         }
         if (logIt) {
-            log.warn("[acceptor {}] max-connections {} reached: closing {} ({} rejected so far)",
-                    server.localAddress(), maxConnections, child.remoteAddress(), count);
+            log.warn("[acceptor {}] {}", server.localAddress(), what);
         }
     }
 

@@ -318,7 +318,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (state == State.CLOSED) {
             return;
         }
-        if (state == State.CLOSING || (dialer == null && protocol == null)) {
+        boolean goodbyeLost = state == State.CLOSING && protocol != null && protocol.awaitsGoodbyeOnLoop();
+        if ((state == State.CLOSING && !goodbyeLost) || (dialer == null && protocol == null)) {
             finishOnLoop();
             return;
         }
@@ -527,7 +528,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             return loop.submit(this::statsOnLoop).get(5, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
                  | java.util.concurrent.TimeoutException e) {
-            return counters.snapshot(State.CLOSED.name().toLowerCase(java.util.Locale.ROOT), 0, 0, 0, 0, 0, 0);
+            return counters.snapshot(State.CLOSED.name().toLowerCase(java.util.Locale.ROOT), 0, 0, 0, AcceptorCounts.NONE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading stats", e);
@@ -536,7 +537,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     private Stats statsOnLoop() {
         return counters.snapshot(state.name().toLowerCase(java.util.Locale.ROOT), state == State.CLOSED ? 0 : 1,
-                waitingIn(), waitingOut(), 0, 0, 0);
+                waitingIn(), waitingOut(), AcceptorCounts.NONE);
     }
 
     /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */

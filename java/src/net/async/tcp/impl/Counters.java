@@ -90,15 +90,16 @@ final class Counters {
     }
 
     /** {@return these counts, with what only the caller knows, as a snapshot} */
-    Stats snapshot(String state, long connections, long waitingIn, long waitingOut, long accepted, long rejected,
-                   long evicted) {
+    Stats snapshot(String state, long connections, long waitingIn, long waitingOut, AcceptorCounts acceptors) {
         Map<Cause, Long> byCause = new EnumMap<>(Cause.class);
         for (Cause cause : Cause.values()) {
             byCause.put(cause, disconnects[cause.ordinal()]);
         }
         return new Stats(state, connections, connects, failedDials, reconnects, byCause, messagesIn, bytesIn,
                 messagesOut, bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed,
-                sessionsLost, accepted, rejected, evicted);
+                sessionsLost, acceptors.accepted(), acceptors.rejected(), acceptors.evicted(),
+                acceptors.handshakesRefused(), acceptors.sessionsRefused(), acceptors.handshaking(),
+                acceptors.pendingSessions());
     }
 
     /**

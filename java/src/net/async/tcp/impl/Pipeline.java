@@ -57,9 +57,18 @@ final class Pipeline {
         pipeline.addBefore("heartbeat", "handshake", handshake);
     }
 
-    /** A link moved to another thread: its idle timers start again there. */
-    static void restartIdle(ChannelPipeline pipeline, Settings settings) {
-        pipeline.replace("idle", "idle", idle(settings));
+    /** A link about to move to another thread: its idle timers belong to this one, and must not fire on the way. */
+    static void stopIdle(ChannelPipeline pipeline) {
+        pipeline.remove("idle");
+    }
+
+    /** A link that moved to another thread: its idle timers start again there, right after TLS. */
+    static void startIdle(ChannelPipeline pipeline, Settings settings) {
+        if (pipeline.get("tls") != null) {
+            pipeline.addAfter("tls", "idle", idle(settings));
+        } else {
+            pipeline.addFirst("idle", idle(settings));
+        }
     }
 
     private static IdleStateHandler idle(Settings settings) {

@@ -54,9 +54,9 @@ public final class Reactor {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private final Counters.Totals ended = new Counters.Totals();
-    // accepted, rejected, evicted of the acceptors that have closed; guarded by itself, which also
-    // makes an acceptor's leaving and its counts' arriving here one step for stats()
-    private final long[] endedAcceptors = new long[3];
+    // the counts of the acceptors that have closed; guarded by members, which also makes an
+    // acceptor's leaving and its counts' arriving here one step for stats()
+    private AcceptorCounts endedAcceptors = AcceptorCounts.NONE;
 
     /**
      * Starts a loop with one thread.
@@ -114,20 +114,20 @@ public final class Reactor {
      */
     public net.async.tcp.Stats stats() {
         List<Connection> connections = new ArrayList<>();
-        long[] acceptors;
-        synchronized (endedAcceptors) {
-            acceptors = endedAcceptors.clone();
+        AcceptorCounts acceptors;
+        synchronized (members) {
+            acceptors = endedAcceptors;
             for (Member member : members) {
                 if (member instanceof Connection connection) {
                     connections.add(connection);
                 } else if (member instanceof Acceptor acceptor) {
-                    addTo(acceptors, acceptor.acceptorCounts());
+                    acceptors = acceptors.plus(acceptor.counts());
                 }
             }
         }
         StatsCollector collector = new StatsCollector();
         collector.collect(group, connections, ended);
-        return collector.snapshot(running.get() ? "running" : "shut down", acceptors[0], acceptors[1], acceptors[2]);
+        return collector.snapshot(running.get() ? "running" : "shut down", acceptors);
     }
 
     /** {@return false once {@link #shutdown()} has been called} */
@@ -155,19 +155,13 @@ public final class Reactor {
     void unregister(Member member) {
         assert member.loop().inEventLoop();
         if (member instanceof Acceptor acceptor) {
-            synchronized (endedAcceptors) { // a loop's counters only grow: the acceptor's stay
+            synchronized (members) { // a loop's counters only grow: the acceptor's stay
                 if (members.remove(member)) {
-                    addTo(endedAcceptors, acceptor.acceptorCounts());
+                    endedAcceptors = endedAcceptors.plus(acceptor.counts().closed());
                 }
             }
         } else {
             members.remove(member);
-        }
-    }
-
-    private static void addTo(long[] sum, long[] counts) {
-        for (int i = 0; i < counts.length; i++) {
-            sum[i] += counts[i];
         }
     }
 

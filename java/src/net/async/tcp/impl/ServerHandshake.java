@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.async.tcp.impl.ControlFrame.Hello;
 import net.async.tcp.impl.ControlFrame.Refused;
 import org.slf4j.Logger;
@@ -34,19 +35,43 @@ import org.slf4j.LoggerFactory;
  * original library, which reads it as a negative length, drops the link. Nothing of a refused
  * link ever reaches a user.
  *
+ * The handshake ends once, when this handler gives way or the link closes, whichever comes
+ * first; the acceptor counts the links in handshake by it.
+ *
  * <h2>Threading</h2>
- * One instance per link, on its event loop.
+ * One instance per link, on its event loop (which changes when the link moves to its session's
+ * thread); {@link #end} may come from the close future on either thread, hence atomic.
  */
 final class ServerHandshake extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerHandshake.class);
 
     private final SessionTable sessions;
     private final long timeoutMillis;
+    private final Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private ScheduledFuture<?> timeout;
 
-    ServerHandshake(SessionTable sessions, long timeoutMillis) {
+    /**
+     * @param timeoutMillis heartbeat-timeout: a link that sends only heartbeats for twice as long is refused
+     * @param onEnd         called once when the handshake is over, whatever its outcome
+     */
+    ServerHandshake(SessionTable sessions, long timeoutMillis, Runnable onEnd) {
         this.sessions = sessions;
         this.timeoutMillis = timeoutMillis;
+        this.onEnd = onEnd;
+    }
+
+    /** The handshake is over: the link carries a session now, or it closed. Idempotent; any thread. */
+    void end() {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.run();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+        end();
     }
 
     /** Tells the peer why, then closes the link. */

@@ -25,7 +25,15 @@ import org.slf4j.LoggerFactory;
  *  server HELLO ──▶ {@link SessionTable} ──▶ attachOnLoop: older link closed, WELCOME, connection up
  *  message delivered ──▶ ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
  *  write-chan closed ──▶ every message acknowledged ──▶ BYE, and the link's end is the session's
+ *  server, BYE read ──▶ BYE back (what it took), then :closed; the session's id kept as ended
  * </pre>
+ *
+ * <p>A goodbye can be lost with its link. A client that said BYE waits for the server's BYE back;
+ * without it, it resumes and says BYE again (within session-expiry of the close). A server keeps
+ * the id of a session ended by a goodbye, with what it took, for session-expiry, and answers a
+ * HELLO for it with that BYE again: a client whose link died before the server's BYE reached it
+ * then learns exactly which of its messages were taken, as if it had, and never sees
+ * {@code :session-lost}.
  *
  * <h2>Threading</h2>
  * Confined to the connection's event loop, like the connection itself.
@@ -43,6 +51,11 @@ final class SessionProtocol {
     private ScheduledFuture<?> closeDeadline; // write-chan closed, not everything acknowledged yet
     private boolean closeRequested;
     private boolean ackArmed;
+    private String handshakeRefusal; // client: why the server ended this link's handshake, if it said
+    private boolean handshakeAnswered; // client: the server answered this link's HELLO with the session's BYE
+    private boolean byeSent;
+    private boolean goodbyeConfirmed; // client: the server's BYE answered ours
+    private boolean endedByGoodbye; // server: a BYE went or came, so a resume is answered with one
 
     SessionProtocol(Connection connection, EventLoop loop, Session session, SessionTable sessions,
                     long handshakeTimeoutMillis) {
@@ -62,6 +75,7 @@ final class SessionProtocol {
     /** Client: the first frame on a new link resumes the session, or opens one. */
     void helloOnLoop() {
         connection.handshakingOnLoop();
+        handshakeAnswered = false;
         Channel ch = connection.link();
         ch.writeAndFlush(session.hello().encode(ch.alloc()), ch.voidPromise());
         cancel(handshakeTimeout);
@@ -164,8 +178,23 @@ final class SessionProtocol {
             welcomedOnLoop(welcome);
         } else if (frame instanceof Bye bye && connection.isUp()) {
             byeReceivedOnLoop(bye);
+        } else if (frame instanceof Bye bye && connection.isHandshaking() && sessions == null) {
+            lostGoodbyeOnLoop(bye);
+        } else if (frame instanceof Bye && connection.isClosing() && byeSent && sessions == null) {
+            goodbyeConfirmed = true; // the server's answer to ours: both ends are done
+            connection.link().close();
+        } else if (frame instanceof Refused refused && !refused.isFatal() && connection.isHandshaking()
+                && closeRequested && session.outbound().isEmpty()) {
+            // the server no longer holds the session (it took our BYE, then expired it, or restarted):
+            // everything was acknowledged, so the close is done
+            goodbyeConfirmed = true;
+            connection.closingOnLoop();
+            connection.link().close();
         } else if (frame instanceof Refused refused && !refused.isFatal() && connection.isHandshaking()) {
             sessionLostOnLoop();
+        } else if (frame instanceof Refused refused && refused.reason() == Refused.BUSY) {
+            handshakeRefusal = refused.explanation(); // load, not a mistake: a failed attempt like any other
+            connection.link().close();
         } else if (frame instanceof Refused refused) {
             connection.logRefusal(refused.explanation());
             connection.link().close();
@@ -193,12 +222,34 @@ final class SessionProtocol {
         }
         session.outbound().ackTo(bye.received());
         log.debug("{} ended by the peer", connection);
-        if (sessions != null || (closeRequested && session.outbound().isEmpty())) {
+        Channel ch = connection.link();
+        if (sessions != null) {
+            endedByGoodbye = true;
             connection.closingOnLoop(); // the link's end is the connection's end
+            // the client waits for this answer: without it, it would resume to say goodbye again
+            ch.writeAndFlush(new Bye(session.received()).encode(ch.alloc())).addListener(written -> ch.close());
+            return;
+        }
+        if (closeRequested && session.outbound().isEmpty()) {
+            connection.closingOnLoop();
         } else {
             session.restart();
         }
-        connection.link().close();
+        ch.close();
+    }
+
+    /**
+     * Client: the HELLO was answered with a BYE: the server had ended the session and this end
+     * lost its goodbye with a link. It says what the server took; the rest goes on a new session.
+     */
+    private void lostGoodbyeOnLoop(Bye bye) {
+        cancel(handshakeTimeout);
+        handshakeAnswered = true;
+        log.debug("{} the server had ended it; its goodbye was lost with a link", connection);
+        if (closeRequested && session.outbound().isEmpty()) {
+            goodbyeConfirmed = true;
+        }
+        byeReceivedOnLoop(bye);
     }
 
     private void protocolErrorOnLoop(String what) {
@@ -246,11 +297,13 @@ final class SessionProtocol {
 
     /** The link went down; a handshake that did not finish is a failed attempt. */
     void linkDownOnLoop(boolean handshaking) {
-        if (handshaking) {
+        if (handshaking && !handshakeAnswered) {
             cancel(handshakeTimeout);
-            connection.logFailedAttempt("the server closed the link during the session handshake: if this goes on, "
-                    + "it has :session off or is net.async 0.1.1");
+            connection.logFailedAttempt(handshakeRefusal != null ? handshakeRefusal
+                    : "the server closed the link during the session handshake: it is busy (max-handshakes), or, "
+                    + "if this goes on, it has :session off or is net.async 0.1.1");
         }
+        handshakeRefusal = null;
     }
 
     /** Server: the link is gone; the session waits session-expiry for its client, in the table's bounds. */
@@ -288,6 +341,8 @@ final class SessionProtocol {
     void byeIfDoneOnLoop() {
         if (closeRequested && connection.isUp() && session.outbound().isEmpty()) {
             Channel ch = connection.link();
+            byeSent = true;
+            endedByGoodbye = sessions != null;
             connection.closingOnLoop();
             ch.writeAndFlush(new Bye(session.received()).encode(ch.alloc()))
                     .addListener(written -> connection.closeGracefullyOnLoop(ch));
@@ -300,8 +355,16 @@ final class SessionProtocol {
         cancel(expiry);
         cancel(closeDeadline);
         if (sessions != null) {
-            sessions.remove(connection);
+            sessions.remove(connection, endedByGoodbye ? session.received() : -1);
         }
+    }
+
+    /**
+     * Client: the link ended after our BYE, but the server's BYE never answered it: the goodbye
+     * may be lost, so the connection resumes to say it again rather than end.
+     */
+    boolean awaitsGoodbyeOnLoop() {
+        return sessions == null && byeSent && !goodbyeConfirmed;
     }
 
     private static void cancel(ScheduledFuture<?> timer) {

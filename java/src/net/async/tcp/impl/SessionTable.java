@@ -2,6 +2,7 @@
 package net.async.tcp.impl;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.security.Principal;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.async.tcp.impl.ControlFrame.Bye;
 import net.async.tcp.impl.ControlFrame.Hello;
 import net.async.tcp.impl.ControlFrame.Refused;
 import org.slf4j.Logger;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * eviction counter is atomic.
  */
 final class SessionTable {
-    /** Makes a new accepted session, on {@code loop}, announced on accept-chan once it is attached. */
+    /**
+     * Makes a new accepted session, on {@code loop}, announced on accept-chan once it is attached;
+     * or {@code null} when too many new sessions already wait for accept-chan.
+     */
     interface Opener {
         Connection open(SessionId id, EventLoop loop);
     }
@@ -49,10 +54,15 @@ final class SessionTable {
     private record Entry(Connection connection, Principal principal) {
     }
 
+    /** A session ended by a goodbye: what it took of its client's messages, kept for a client that missed the BYE. */
+    private record Ended(long received, Principal principal, long untilNanos) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(SessionTable.class);
 
     private final Opener opener;
-    private final Settings settings;
+    private final LinkMove move;
+    private final long keepEndedNanos;
     private final int maxDetached;
     private final long maxDetachedBytes;
     private final AtomicLong evicted = new AtomicLong();
@@ -60,13 +70,16 @@ final class SessionTable {
     private final Map<SessionId, Entry> live = new HashMap<>();
     // the bytes each holds, in the order they lost their link: the first is the oldest
     private final LinkedHashMap<Connection, Long> detached = new LinkedHashMap<>();
+    // sessions ended by a goodbye, oldest first (all are kept equally long), at most maxDetached
+    private final LinkedHashMap<SessionId, Ended> ended = new LinkedHashMap<>();
     private final LogThrottle evictionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private long detachedBytes;
     private boolean stopped;
 
     SessionTable(Opener opener, Settings settings, int maxDetached, long maxDetachedBytes) {
         this.opener = opener;
-        this.settings = settings;
+        this.move = new LinkMove(settings);
+        this.keepEndedNanos = TimeUnit.MILLISECONDS.toNanos(settings.session().expiryMillis());
         this.maxDetached = maxDetached;
         this.maxDetachedBytes = maxDetachedBytes;
     }
@@ -88,18 +101,38 @@ final class SessionTable {
         }
         Principal principal = Tls.peerPrincipal(ch);
         Entry found;
+        Ended goodbye = null;
         boolean opened = false;
+        boolean busy = false;
         synchronized (this) {
             found = live.get(hello.id());
+            if (found == null) {
+                goodbye = endedByGoodbye(hello.id(), principal);
+            }
             if (found != null && !Objects.equals(found.principal(), principal)) {
                 log.warn("[session acceptor] {} names session {} with another client certificate: refused",
                         ch.remoteAddress(), hello.id());
                 found = null;
-            } else if (found == null && !hello.resume() && !stopped) {
-                found = new Entry(opener.open(hello.id(), ch.eventLoop()), principal); // on the link's thread
-                live.put(hello.id(), found);
-                opened = true;
+            } else if (found == null && goodbye == null && !hello.resume() && !stopped) {
+                Connection session = opener.open(hello.id(), ch.eventLoop()); // on the link's thread
+                busy = session == null;
+                if (!busy) {
+                    found = new Entry(session, principal);
+                    live.put(hello.id(), found);
+                    opened = true;
+                }
             }
+        }
+        if (goodbye != null) {
+            // the client missed our BYE (or we missed its answer): say it again, with what was taken
+            log.debug("[session acceptor] {} names session {}, ended by a goodbye it did not get: saying it again",
+                    ch.remoteAddress(), hello.id());
+            ch.writeAndFlush(new Bye(goodbye.received()).encode(ch.alloc())).addListener(ChannelFutureListener.CLOSE);
+            return false;
+        }
+        if (busy) {
+            ServerHandshake.refuse(ch, Refused.BUSY); // the opener said why; the client retries with its backoff
+            return false;
         }
         if (found == null) {
             if (hello.resume()) {
@@ -121,27 +154,14 @@ final class SessionTable {
         return true;
     }
 
-    /**
-     * Moves the link to the session's thread, then attaches it there. Nothing is read meanwhile:
-     * a client sends nothing between its HELLO and the WELCOME.
-     */
+    /** Moves the link to the session's thread, then attaches it there. */
     private void moveThenAttach(Channel ch, ChannelHandler handshake, Connection session, Hello hello) {
-        ch.config().setAutoRead(false);
-        ch.deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess()) {
-                ch.close();
-                return;
+        move.move(ch, session.loop(), arrived -> {
+            if (session.isClosed()) {
+                arrived.close(); // its client will find the session gone when it resumes on a new link
+            } else if (session.protocol().attachOnLoop(arrived, handshake, hello.received(), hello.window(), true)) {
+                arrived.config().setAutoRead(true);
             }
-            session.loop().register(ch).addListener(registered -> {
-                if (!registered.isSuccess() || session.isClosed()) {
-                    ch.close(); // its client will find the session gone when it resumes on a new link
-                    return;
-                }
-                Pipeline.restartIdle(ch.pipeline(), settings); // its timers ran on the old thread
-                if (session.protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true)) {
-                    ch.config().setAutoRead(true);
-                }
-            });
         });
     }
 
@@ -192,11 +212,38 @@ final class SessionTable {
         }
     }
 
-    /** {@code session} has ended (on its thread): its id is free of it for good. */
-    void remove(Connection session) {
+    /**
+     * {@code session} has ended (on its thread): its id is free of it for good.
+     *
+     * @param goodbyeAt when a goodbye ended it, the messages it took of its client's; else -1
+     */
+    void remove(Connection session, long goodbyeAt) {
         attached(session);
+        SessionId id = session.protocol().session().id();
         synchronized (this) {
-            live.remove(session.protocol().session().id());
+            Entry entry = live.remove(id);
+            if (goodbyeAt >= 0 && entry != null && !stopped) {
+                purgeEnded();
+                ended.put(id, new Ended(goodbyeAt, entry.principal(), System.nanoTime() + keepEndedNanos));
+                if (ended.size() > maxDetached) {
+                    ended.remove(ended.keySet().iterator().next());
+                }
+            }
+        }
+    }
+
+    /** {@return the goodbye of a session ended by one, if it is still kept and the principal is its client's} */
+    private Ended endedByGoodbye(SessionId id, Principal principal) {
+        assert Thread.holdsLock(this);
+        purgeEnded();
+        Ended goodbye = ended.get(id);
+        return goodbye != null && Objects.equals(goodbye.principal(), principal) ? goodbye : null;
+    }
+
+    private void purgeEnded() {
+        long now = System.nanoTime();
+        for (var oldest = ended.values().iterator(); oldest.hasNext() && oldest.next().untilNanos() - now < 0; ) {
+            oldest.remove();
         }
     }
 

@@ -21,7 +21,7 @@ import net.async.tcp.Stats;
  * <pre>
  * StatsCollector sum = new StatsCollector();
  * sum.collect(reactor.group(), connections, totals);   // blocks: never on an event loop
- * sum.snapshot("running", 0, 0, 0);
+ * sum.snapshot("running", AcceptorCounts.NONE);
  * </pre>
  *
  * <h2>Threading</h2>
@@ -80,7 +80,7 @@ final class StatsCollector {
         }
     }
 
-    synchronized Stats snapshot(String state, long accepted, long rejected, long evicted) {
-        return sum.snapshot(state, live, waitingIn, waitingOut, accepted, rejected, evicted);
+    synchronized Stats snapshot(String state, AcceptorCounts acceptors) {
+        return sum.snapshot(state, live, waitingIn, waitingOut, acceptors);
     }
 }

@@ -53,6 +53,10 @@ import net.async.tcp.impl.Keywords;
  * netasync.accepted               counter   loop and acceptor only
  * netasync.rejected               counter   loop and acceptor only: over max-connections
  * netasync.sessions.evicted       counter   loop and acceptor only
+ * netasync.handshakes.refused     counter   loop and acceptor only: over max-handshakes
+ * netasync.sessions.refused       counter   loop and acceptor only: over max-pending-sessions
+ * netasync.handshaking            gauge     loop and acceptor only: links not yet past HELLO
+ * netasync.sessions.pending       gauge     loop and acceptor only: new sessions accept-chan has not taken
  * </pre>
  *
  * {@code role} is {@code loop}, {@code acceptor} or {@code connection}; {@code name} is yours.
@@ -238,6 +242,13 @@ public final class NetAsyncMetrics implements MeterBinder, AutoCloseable {
             counter(registry, cache, tags, "accepted", "links accepted", Stats::accepted);
             counter(registry, cache, tags, "rejected", "links closed at once: max-connections alive", Stats::rejected);
             counter(registry, cache, tags, "sessions.evicted", "detached sessions evicted", Stats::evicted);
+            counter(registry, cache, tags, "handshakes.refused", "links closed at once: max-handshakes in handshake",
+                    Stats::handshakesRefused);
+            counter(registry, cache, tags, "sessions.refused",
+                    "new sessions refused: max-pending-sessions wait for accept-chan", Stats::sessionsRefused);
+            gauge(registry, cache, tags, "handshaking", "links that have not said HELLO yet", Stats::handshaking);
+            gauge(registry, cache, tags, "sessions.pending", "new sessions waiting for accept-chan to take them",
+                    Stats::pendingSessions);
         }
     }
 

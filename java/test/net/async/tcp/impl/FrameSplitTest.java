@@ -221,7 +221,7 @@ class FrameSplitTest {
         }
 
         long heartbeats() {
-            return counters.snapshot("", 0, 0, 0, 0, 0, 0).heartbeatsIn();
+            return counters.snapshot("", 0, 0, 0, AcceptorCounts.NONE).heartbeatsIn();
         }
 
         void assertSeen(List<Object> expected, String what) {
