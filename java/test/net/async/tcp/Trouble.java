@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class Trouble implements AutoCloseable {
     private static final Pattern BAD = Pattern.compile(
             "unexpected failure|reached at the tail of the pipeline|LEAK:|Exception in thread"
-                    + "|Failed to submit a listener notification task");
+                    + "|Failed to submit a listener notification task|An exception was thrown by|A task raised an exception");
 
     private final List<String> seen = new ArrayList<>();
     private final Thread.UncaughtExceptionHandler previousHandler;

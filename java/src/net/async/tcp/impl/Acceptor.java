@@ -243,7 +243,7 @@ public final class Acceptor implements Reactor.Member {
     private void awaitHelloOnLoop(Channel child) {
         if (!admission.startHandshake()) {
             child.close(); // its client retries with its backoff
-            logRefusal("max-handshakes " + admission.limits().handshakes() + " links are in handshake: closing "
+            logRefusal("max-handshakes " + admission.limits().handshakes() + " reached (links awaiting HELLO): closing "
                     + child.remoteAddress() + " (" + admission.handshakesRefused() + " closed so far)");
             return;
         }
@@ -257,8 +257,8 @@ public final class Acceptor implements Reactor.Member {
     /** {@return a new session, or {@code null} when max-pending-sessions already wait for accept-chan} */
     private Connection openSessionOnLoop(SessionId id, EventLoop on) {
         if (!admission.openSession()) {
-            logRefusal("max-pending-sessions " + admission.limits().pendingSessions() + " new sessions wait for "
-                    + "accept-chan: refusing session " + id + " (" + admission.sessionsRefused() + " refused so far)");
+            logRefusal("max-pending-sessions " + admission.limits().pendingSessions() + " reached (new sessions "
+                    + "waiting for accept-chan): refusing session " + id + " (" + admission.sessionsRefused() + " refused so far)");
             return null;
         }
         Connection session = Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(),

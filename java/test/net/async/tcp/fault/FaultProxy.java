@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -109,6 +110,9 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLongArray faults = new AtomicLongArray(Fault.values().length);
     // how many bytes each faulted link had carried, both ways, when its fault struck
     private final List<Long> carriedAtFault = Collections.synchronizedList(new ArrayList<>());
+    private final Set<Link> relaying = new java.util.HashSet<>(); // event loop only
+    private final AtomicInteger trips = new AtomicInteger(); // tripwires left to fire
+    private volatile Tripwire tripwire;
     private volatile boolean faultsEnabled = true;
     private volatile long faultLimit = Long.MAX_VALUE;
     private boolean closed; // event loop only
@@ -172,6 +176,32 @@ public final class FaultProxy implements AutoCloseable {
 
     public void faultsEnabled(boolean enabled) {
         faultsEnabled = enabled;
+    }
+
+    /** Which way a tripwire watches: client to server, or server to client. */
+    public enum Direction { UPSTREAM, DOWNSTREAM }
+
+    private record Tripwire(byte[] pattern, Direction direction) {
+    }
+
+    /**
+     * The next {@code times} chunks that carry {@code pattern} going {@code direction} are dropped,
+     * and their links reset both ways instead: say, a session's BYE lost with its link.
+     */
+    public void resetOn(byte[] pattern, Direction direction, int times) {
+        tripwire = new Tripwire(pattern.clone(), direction);
+        trips.set(times);
+    }
+
+    /** {@return how many tripwires are left to fire} */
+    public int tripsLeft() {
+        return trips.get();
+    }
+
+    /** Resets every link relaying now, both ways (an RST to each end); waits until it is done. */
+    public void resetAll() {
+        group.next().submit(() -> new ArrayList<>(relaying).forEach(link -> link.closeBoth(true)))
+                .syncUninterruptibly();
     }
 
     /** Links accepted so far. */
@@ -260,6 +290,7 @@ public final class FaultProxy implements AutoCloseable {
             }
             down.read();
             up.read();
+            relaying.add(this);
             if (faultsEnabled && kinds.length > 0) {
                 long spread = plan.maxDelayMillis() - plan.minDelayMillis() + 1;
                 timer = down.eventLoop().schedule(this::fire, plan.minDelayMillis() + random.nextLong(spread),
@@ -294,6 +325,11 @@ public final class FaultProxy implements AutoCloseable {
             Channel from = ctx.channel();
             Channel to = from == down ? up : down;
             ByteBuf chunk = (ByteBuf) msg;
+            if (state == State.RELAY && trips(from == down ? Direction.UPSTREAM : Direction.DOWNSTREAM, chunk)) {
+                chunk.release();
+                closeBoth(true);
+                return;
+            }
             switch (state) {
                 case RELAY -> {
                     carried += chunk.readableBytes();
@@ -320,8 +356,23 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
 
+        private boolean trips(Direction direction, ByteBuf chunk) {
+            Tripwire wire = tripwire;
+            if (wire == null || wire.direction() != direction || trips.get() <= 0) {
+                return false;
+            }
+            byte[] bytes = ByteBufUtil.getBytes(chunk);
+            for (int i = 0; i + wire.pattern().length <= bytes.length; i++) {
+                if (Arrays.equals(bytes, i, i + wire.pattern().length, wire.pattern(), 0, wire.pattern().length)) {
+                    return trips.getAndDecrement() > 0;
+                }
+            }
+            return false;
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            relaying.remove(this);
             if (state == State.BLACKHOLE) {
                 return; // each end must find out by itself, by its heartbeat timeout
             }
@@ -343,6 +394,7 @@ public final class FaultProxy implements AutoCloseable {
         /** Closes both sockets, with an RST ({@code SO_LINGER} 0) when {@code reset}. */
         private void closeBoth(boolean reset) {
             state = State.CLOSING;
+            relaying.remove(this);
             for (Channel channel : List.of(down, up)) {
                 if (reset && channel.isOpen()) {
                     channel.config().setOption(ChannelOption.SO_LINGER, 0);
