@@ -134,8 +134,18 @@ final class SessionProtocol {
      */
     boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
         if (!isPossiblePosition(peerReceived)) {
-            log.warn("{} HELLO from {} resumes at position {}, outside {}..{}: refused", connection,
-                    ch.remoteAddress(), peerReceived, session.outbound().acked(), session.outbound().sent());
+            // behind what the client acknowledged: an old link's HELLO, overtaken by a newer one under
+            // churn, a normal event; beyond what we sent: a peer that is wrong, worth a WARN
+            boolean stale = peerReceived < session.outbound().acked();
+            String line = "{} HELLO from {} resumes at position {}, outside {}..{}: refused"
+                    + (stale ? " (a stale link, the session has moved on)" : "");
+            Object[] args = {connection, ch.remoteAddress(), peerReceived, session.outbound().acked(),
+                    session.outbound().sent()};
+            if (stale) {
+                log.debug(line, args);
+            } else {
+                log.warn(line, args);
+            }
             ServerHandshake.refuse(ch, Refused.BAD_POSITION);
             return false;
         }
