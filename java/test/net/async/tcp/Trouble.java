@@ -29,6 +29,7 @@ public final class Trouble implements AutoCloseable {
                     + "|Failed to submit a listener notification task|An exception was thrown by|A task raised an exception");
 
     private final List<String> seen = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
     private final Thread.UncaughtExceptionHandler previousHandler;
     private final PrintStream previousErr;
 
@@ -47,6 +48,11 @@ public final class Trouble implements AutoCloseable {
         return new ArrayList<>(seen);
     }
 
+    /** Every line written to stderr while watching that contains {@code text}, as a log line is. */
+    public synchronized List<String> linesContaining(String text) {
+        return lines.stream().filter(line -> line.contains(text)).toList();
+    }
+
     public void assertNone() {
         List<String> trouble = seen();
         if (!trouble.isEmpty()) {
@@ -56,6 +62,10 @@ public final class Trouble implements AutoCloseable {
 
     private synchronized void record(String what) {
         seen.add(what);
+    }
+
+    private synchronized void recordLine(String line) {
+        lines.add(line);
     }
 
     @Override
@@ -80,6 +90,7 @@ public final class Trouble implements AutoCloseable {
                 if (BAD.matcher(line).find()) {
                     record(line.toString());
                 }
+                recordLine(line.toString());
                 line.setLength(0);
             } else if (line.length() < 4096) {
                 line.append((char) b);

@@ -28,6 +28,7 @@ import net.async.tcp.Frames;
 import net.async.tcp.Sockets;
 import net.async.tcp.Stats;
 import net.async.tcp.Tcp;
+import net.async.tcp.Trouble;
 import net.async.tcp.impl.ControlFrame.Hello;
 import net.async.tcp.impl.ControlFrame.Refused;
 import net.async.tcp.impl.ControlFrame.Welcome;
@@ -109,6 +110,33 @@ class SessionWireTest {
                 second.sendPayload("still");
                 assertEquals("still", Chan.take(session.readChan()), "a refused resume leaves the session alone");
             }
+        }
+    }
+
+    @Test
+    void aStaleHelloBehindWhatTheClientAcknowledgedIsRefusedQuietly() throws Exception {
+        try (Trouble trouble = Trouble.watch(); EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
+            try (Peer live = Peer.connect(server.port()); Peer stale = Peer.connect(server.port())) {
+                live.send(new Hello(1, SessionId.random(), false, 0, 4096));
+                Welcome opened = assertInstanceOf(Welcome.class, live.read());
+                ClientSocket session = Sockets.nextAccepted(server);
+                assertEquals(CONNECTED, Chan.take(session.readChan()));
+                Chan.put(session.writeChan(), Chan.bytes("a"));
+                Chan.put(session.writeChan(), Chan.bytes("b"));
+                assertEquals(List.of("a", "b"), List.of(live.readText(), live.readText()));
+                live.send(new ControlFrame.Ack(2));
+                live.sendPayload("after the ack");
+                assertEquals("after the ack", Chan.take(session.readChan()), "the ack has been read before it");
+
+                // an old link's HELLO from before the ack, overtaken under churn: refused, no WARN
+                stale.send(new Hello(1, opened.id(), true, 1, 4096));
+                assertEquals(new Refused(Refused.BAD_POSITION), stale.read());
+                assertTrue(stale.closedByPeer());
+                live.sendPayload("still here");
+                assertEquals("still here", Chan.take(session.readChan()), "the live link is left alone");
+            }
+            assertEquals(List.of(), trouble.linesContaining("WARN"), "a stale link is a normal event");
+            trouble.assertNone();
         }
     }
 
