@@ -97,6 +97,12 @@ final class StatsTicker implements AutoCloseable {
             line.add("rejected=" + stats.rejected());
             line.add("evicted=" + stats.evicted());
         }
+        if (stats.handshaking() + stats.pendingSessions() + stats.handshakesRefused() + stats.sessionsRefused() > 0) {
+            line.add("handshaking=" + stats.handshaking());
+            line.add("pending-sessions=" + stats.pendingSessions());
+            line.add("handshakes-refused=" + stats.handshakesRefused());
+            line.add("sessions-refused=" + stats.sessionsRefused());
+        }
         return line.toString();
     }
 

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * bytes their outboxes hold: past either bound the oldest detached session is evicted (ends with
  * {@code :closed}) and counted.
  *
+ * <p>A session ended by a goodbye leaves a tombstone: its id and how many of its client's
+ * messages it took, kept for session-expiry (and within the detached bound), so that a client
+ * whose link died before the server's BYE reached it, and resumes, is answered with that BYE
+ * again instead of {@code :session-lost}.
+ *
  * <h2>Threading</h2>
  * Called from the threads of the sessions and of their links; its state is guarded by the
  * table's lock, held only for bookkeeping, never while a session or a link does anything. The

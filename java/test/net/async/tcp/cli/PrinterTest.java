@@ -2,6 +2,7 @@
 package net.async.tcp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -31,6 +32,9 @@ class PrinterTest {
                 + "messages-in=0 bytes-in=0 messages-out=0 bytes-out=0 heartbeats-in=0 heartbeats-out=0 "
                 + "waiting-in=0 waiting-out=0 sessions-resumed=0 sessions-lost=0 accepted=2 rejected=1 evicted=0",
                 StatsTicker.format(acceptor, null, 0));
+        Stats busy = new Stats("accepting", 2, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 3, 1, 4, 128);
+        assertTrue(StatsTicker.format(busy, null, 0).endsWith(" accepted=9 rejected=0 evicted=0 handshaking=4 "
+                + "pending-sessions=128 handshakes-refused=3 sessions-refused=1"), "a busy session server's figures");
     }
 
     @Test
