@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Verified consumers (issue #6): the library as its users get it, in their tools.
 #
-# Builds the jar, deploys only it to a throw-away file:// Maven repository, and has each kind of
-# user depend on it from there, everything else coming from Maven Central (never Clojars):
+# Builds the release (`-Prelease -Dgpg.skip`: jar, sources and javadoc jars), deploys it into the
+# file repository target/release-repo, checks what that holds (.ci/check-release.sh), empties
+# ~/.m2 of net.async itself, and has each kind of user resolve the library from that file
+# repository only, everything else coming from Maven Central (never Clojars):
 #   maven      a Maven project compiling and running the README's Java echo example
 #   deps.edn   a deps.edn project resolved by tools.deps (the Clojure CLI's library), running the
 #              README's Clojure echo server and client
@@ -23,10 +25,11 @@ t_mvn=${CONSUMERS_MVN_TIMEOUT:-900}   # one Maven, tools.deps or Leiningen run; 
 t_run=${CONSUMERS_RUN_TIMEOUT:-300}   # one program run (JVM starts take up to a minute under load)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/net-async-consumers.XXXXXX")
-snapshot=""       # the timestamped version deployed, e.g. 0.2.0-20250101.120000-1
+snapshot=""       # the timestamped version deployed, e.g. 1.0.0-20250101.120000-1
+local_copy=$HOME/.m2/repository/net/async/async
 cleanup() {
-  # the tools keep a timestamped copy of each snapshot they fetch: drop ours from ~/.m2
-  if [ -n "$snapshot" ]; then rm -f "$HOME/.m2/repository/net/async/async/$version/async-$snapshot".*; fi
+  # the tools keep a copy of what they fetch: drop ours from ~/.m2, so that no later build takes it
+  rm -rf "$local_copy"
   if [ -n "${CONSUMERS_KEEP:-}" ]; then echo "kept $tmp (projects and logs)"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -67,7 +70,9 @@ check_jar() {
   [ -n "$jars" ] || fail "no net.async jar on the classpath"
   [ "$(wc -l <<<"$jars")" = 1 ] || fail "more than one net.async jar on the classpath: $jars"
   cmp -s "$jars" "$jar" || fail "$jars is not the jar just built (another install of $version?)"
-  echo "net.async on the classpath: $jars (the jar just built)"
+  # fetched, not installed: the resolver's record of the file repository lies beside it
+  [ -f "$(dirname "$jars")/maven-metadata-net-async-consumers.xml" ] || fail "$jars was not fetched from $repo_url"
+  echo "net.async on the classpath: $jars (the jar just built, fetched from the file repository)"
   # Micrometer is optional (issue #12): users who do not want meters must not get it
   if tr ':' '\n' <<<"$1" | grep -q '/io/micrometer/'; then fail "Micrometer came with net.async"; fi
 }
@@ -93,21 +98,28 @@ readme_block() {
     in_section == 2         { print }' README.md
 }
 
-# --- the library, in a file:// repository ---------------------------------------------------
-echo "=== build"
-mvn_ -DskipTests package || { echo "FAIL build: mvn package"; exit 1; }
+# --- the release build, in a file:// repository ----------------------------------------------
+echo "=== release build"
+mvn_ -Prelease -Dgpg.skip -DskipTests verify || { echo "FAIL build: mvn -Prelease -Dgpg.skip verify"; exit 1; }
 version=$(sed -n 's/^version=//p' target/maven-archiver/pom.properties)
 jar=$root/target/async-$version.jar
 [ -n "$version" ] && [ -f "$jar" ] || { echo "FAIL build: no target/async-<version>.jar"; exit 1; }
-repo_url="file://$tmp/repo"
-# deploy-file rather than install-file: a real remote layout (maven-metadata.xml, a timestamped
-# snapshot), so each tool fetches this build even when ~/.m2 already holds an installed $version.
+repo=$root/target/release-repo
+repo_url="file://$repo"
+rm -rf "$repo"
+# the artifacts the release build made, as the deploy phase would upload them: a real remote
+# layout (maven-metadata.xml, a timestamped snapshot, checksums); a -SNAPSHOT never reaches the
+# Central Portal's staging, so the publishing plugin's own deploy cannot write a file repository
 mvn_ org.apache.maven.plugins:maven-deploy-plugin:3.1.4:deploy-file -Dfile="$jar" -DpomFile=pom.xml \
-     -DrepositoryId=net-async-consumers -Durl="$repo_url" ||
-  { echo "FAIL build: cannot deploy $jar to $repo_url"; exit 1; }
-snapshot=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$tmp/repo/net/async/async/$version/maven-metadata.xml" 2>/dev/null |
+     -Dsources="target/async-$version-sources.jar" -Djavadoc="target/async-$version-javadoc.jar" \
+     -DrepositoryId=net-async-release -Durl="$repo_url" ||
+  { echo "FAIL build: cannot deploy the release build to $repo_url"; exit 1; }
+.ci/check-release.sh "$repo" "$version" || { echo "FAIL build: the file repository is not a release"; exit 1; }
+snapshot=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$repo/net/async/async/$version/maven-metadata.xml" |
   head -n 1) || true
-echo "net.async/async $version${snapshot:+ ($snapshot)} in $repo_url"
+# an empty local repository for net.async: each tool must fetch it from $repo_url
+rm -rf "$local_copy"
+echo "net.async/async $version${snapshot:+ ($snapshot)} in $repo_url, none in ~/.m2"
 
 # The README's code, as users copy it: the two `require`/`use` lines of "Preparation", and the
 # sample's two functions (what follows them uses a fixed port; our programs use port 0).
