@@ -11,7 +11,10 @@ fail() { echo "check-release: $*" >&2; exit 1; }
 [ -d "$dir" ] || fail "no $dir"
 
 # A snapshot is stored under its timestamped name, a release under its version.
-base=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$dir/maven-metadata.xml" 2>/dev/null | head -n 1)
+base=""
+if [ -f "$dir/maven-metadata.xml" ]; then
+  base=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$dir/maven-metadata.xml" | head -n 1)
+fi
 base=async-${base:-$version}
 for file in "$base.pom" "$base.jar" "$base-sources.jar" "$base-javadoc.jar"; do
   [ -s "$dir/$file" ] || fail "no $file"
@@ -40,9 +43,13 @@ if grep -E '__init\.class$|Test[A-Za-z]*\.class$|^net/async/tcp/(bench|fault|exa
      <<<"$entries" | grep -v '^META-INF/maven/'; then
   fail "the jar holds test, bench or AOT-compiled files (above)"
 fi
-unzip -p "$dir/$base.jar" META-INF/MANIFEST.MF | tr -d '\r' | grep -qx 'Automatic-Module-Name: net.async' ||
+# (each listing read whole first: grep -q stopping early would fail the pipe under pipefail)
+manifest=$(unzip -p "$dir/$base.jar" META-INF/MANIFEST.MF | tr -d '\r')
+grep -qx 'Automatic-Module-Name: net.async' <<<"$manifest" ||
   fail "the jar's manifest has no Automatic-Module-Name: net.async"
-unzip -Z1 "$dir/$base-sources.jar" | grep -qx 'net/async/tcp/Tcp.java' || fail "the sources jar has no Tcp.java"
-unzip -Z1 "$dir/$base-javadoc.jar" | grep -qE '(^|/)net/async/tcp/Tcp.html$' || fail "the javadoc jar has no Tcp.html"
+sources=$(unzip -Z1 "$dir/$base-sources.jar")
+grep -qx 'net/async/tcp/Tcp.java' <<<"$sources" || fail "the sources jar has no Tcp.java"
+javadoc=$(unzip -Z1 "$dir/$base-javadoc.jar")
+grep -qE '(^|/)net/async/tcp/Tcp.html$' <<<"$javadoc" || fail "the javadoc jar has no Tcp.html"
 echo "check-release: the jar holds $(grep -c '\.class$' <<<"$entries") classes of net.async.tcp, the three namespaces as" \
      "source, META-INF/LICENSE and Automatic-Module-Name: net.async; no test, bench or AOT files"
