@@ -121,10 +121,10 @@ snapshot=$(sed -n 's|.*<value>\(.*\)</value>.*|\1|p' "$repo/net/async/async/$ver
 rm -rf "$local_copy"
 echo "net.async/async $version${snapshot:+ ($snapshot)} in $repo_url, none in ~/.m2"
 
-# The README's code, as users copy it: the two `require`/`use` lines of "Preparation", and the
-# sample's two functions (what follows them uses a fixed port; our programs use port 0).
-readme_block Preparation | grep -E '^\((require|use) ' >"$tmp/readme-preparation.clj" || true
-readme_block 'Sample echo server and client' | awk '/^\(def /{exit} {print}' >"$tmp/readme-sample.clj"
+# The README's code, as users copy it, each block whole (the blocks marked runnable, which
+# .ci/check-docs.py checks): the `require`/`use` lines of "Preparation", the sample's two functions.
+readme_block Preparation >"$tmp/readme-preparation.clj"
+readme_block 'Sample echo server and client' >"$tmp/readme-sample.clj"
 grep -qF "(use 'net.async.tcp)" "$tmp/readme-preparation.clj" &&
   grep -qF '(defn echo-server' "$tmp/readme-sample.clj" && grep -qF '(defn echo-client' "$tmp/readme-sample.clj" ||
   { echo "FAIL build: README.md's Preparation or Sample echo server and client code not found"; exit 1; }
