@@ -13,10 +13,11 @@
    A thin door to the Java core, net.async.tcp.Tcp; defaults live there."
   (:require [clojure.core.async]
             [clojure.java.io :as io])
-  (:import [java.nio.file Path]
+  (:import [java.net InetSocketAddress SocketAddress UnixDomainSocketAddress]
+           [java.nio.file Path]
            [java.util.function Supplier]
            [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
-            ConnectOptions$Builder EventLoop EventLoopOptions EventLoopOptions$Builder Tcp]))
+            ConnectOptions$Builder ConnectOptions$Failover EventLoop EventLoopOptions EventLoopOptions$Builder Tcp]))
 
 (set! *warn-on-reflection* true)
 
@@ -59,10 +60,24 @@
 (defn- chan-factory ^Supplier [f]
   (reify Supplier (get [_] (f))))
 
+(defn- failover-order ^ConnectOptions$Failover [order]
+  (case order
+    :in-order ConnectOptions$Failover/IN_ORDER
+    :random   ConnectOptions$Failover/RANDOM
+    (throw (IllegalArgumentException.
+            (str ":failover must be :in-order or :random, got " (pr-str order))))))
+
+(defn- server-address
+  "One server of a connect: {:host :port} (the name looked up again at each round) or {:path}."
+  ^SocketAddress [{:keys [host port path]}]
+  (if path
+    (UnixDomainSocketAddress/of (unix-path path))
+    (InetSocketAddress/createUnresolved ^String (or host "localhost") (int port))))
+
 (defn- connect-options ^ConnectOptions [opts]
   (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
                 heartbeat-period heartbeat-timeout max-frame-size ssl-context session session-expiry
-                session-buffer]} opts
+                session-buffer failover]} opts
         b (ConnectOptions/builder)]
     (cond-> b
       read-chan            (.readChan read-chan)
@@ -71,6 +86,7 @@
       reconnect-max-period (.reconnectMaxPeriodMillis (long reconnect-max-period))
       reconnect-jitter     (.reconnectJitter (double reconnect-jitter))
       connect-timeout      (.connectTimeoutMillis (int connect-timeout))
+      failover             (.failover (failover-order failover))
       ssl-context          (.sslContext ssl-context)
       heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
       heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
@@ -111,6 +127,10 @@
      (connect <event-loop> {:path \"/run/app.sock\"} & opts)         ; a Unix domain socket
                                                                      (and :session true in session mode,
                                                                       :remote-address: where it dials)
+     (connect <event-loop> [{:host \"a\" :port 1} {:host \"b\" :port 2} {:path \"/run/x.sock\"}] & opts)
+                           ; several servers, one connection: each round tries the one it was last
+                           ; on first, then the rest in order, every address a name resolves to;
+                           ; (:server (stats c)) says which one it is on
      (<!! read-chan)  → :connected | <byte[]> | :disconnected | :session-lost | :closed
      (>!! write-chan <byte[]>)
      (close! write-chan)   ; sends what was written, then :closed arrives and read-chan closes
@@ -122,7 +142,10 @@
      :reconnect-max-period cap of the exponential backoff (each failure in a row doubles the
                            wait), default :reconnect-period, i.e. no backoff
      :reconnect-jitter     spreads each wait by ± this fraction, 0..1, default 0
-     :connect-timeout      ms a dial may take before it fails, default 10000
+     :connect-timeout      ms one address may take to answer before the next is tried, default 10000
+     :failover             with several servers, the order after the last one it was on:
+                           :in-order (the list as given) or :random (shuffled each round, to
+                           spread clients), default :in-order
      :heartbeat-period     ms without a write before a heartbeat is sent, default 5000
      :heartbeat-timeout    ms without a read before the connection is stuck, default (* 4 heartbeat-period)
      :max-frame-size       longest payload in bytes, either way, default 16 MiB
@@ -136,12 +159,14 @@
                            every message, default 120000
      :session-buffer       bytes of unacknowledged messages kept before writers wait (each counts
                            its length + 32), default 4 MiB"
-  [event-loop {:keys [host port path]} & {:as opts}]
+  [event-loop address & {:as opts}]
   (let [loop    (loop-of event-loop)
         options (connect-options opts)
-        socket  (if path
-                  (Tcp/connect loop (unix-path path) options)
-                  (Tcp/connect loop ^String (or host "localhost") (int port) options))]
+        {:keys [host port path]} address
+        socket  (cond
+                  (sequential? address) (Tcp/connect loop ^java.util.List (mapv server-address address) options)
+                  path                  (Tcp/connect loop (unix-path path) options)
+                  :else                 (Tcp/connect loop ^String (or host "localhost") (int port) options))]
     (cond-> (.toMap ^ClientSocket socket)
       (:session opts) (assoc :session true))))
 

@@ -6,7 +6,7 @@
             [clojure.test :refer [are deftest is testing use-fixtures]]
             [net.async.tcp :refer [accept connect event-loop shutdown!]]
             [net.async.test-helpers :as h :refer [<!!? dial listen local send! take-n with-event-loops]])
-  (:import [java.net BindException ServerSocket InetAddress]))
+  (:import [java.net BindException ServerSocket InetAddress InetSocketAddress]))
 
 (use-fixtures :once h/warm-up)
 
@@ -346,3 +346,24 @@
         (is (= (set (map #(str "from " %) (range 6)))
                (set (map #(second (take-n 2 (:read-chan %))) servers)))))
       (finally (shutdown! el)))))
+
+;; --- several servers (issue #21) -----------------------------------------------------------
+
+(deftest connect-takes-several-servers-and-goes-on-to-the-one-that-answers
+  (with-event-loops [el]
+    (let [refusing (h/free-port)
+          acceptor (listen el)
+          client   (connect el [{:host local :port refusing} {:host local :port (:port acceptor)}]
+                            :reconnect-period 50 :failover :in-order)
+          server   (<!!? (:accept-chan acceptor))]
+      (is (= [:connected] (take-n 1 (:read-chan client))) "still the keyword a 0.1.1 program waits for")
+      (is (= (:port acceptor) (.getPort ^InetSocketAddress (:server (net.async.tcp/stats client))))
+          "stats name the server it is on")
+      (is (zero? (:failed-dials (net.async.tcp/stats client))) "a refused address inside a round is no failed round")
+      (send! (:write-chan client) "on the second")
+      (is (= [:connected "on the second"] (take-n 2 (:read-chan server)))))))
+
+(deftest connect-rejects-an-unknown-failover-order
+  (with-event-loops [el]
+    (is (thrown-with-msg? IllegalArgumentException #":failover must be :in-order or :random"
+          (connect el [{:host local :port 1}] :failover :sideways)))))

@@ -36,6 +36,7 @@ public final class ClientSocket implements AutoCloseable {
     private final SocketAddress remoteAddress;
     private final Principal peerPrincipal;
     private final Supplier<Stats> stats;
+    private final Supplier<SocketAddress> server; // a client's: the server its link is on; else null
 
     /**
      * Wraps a connection's two channels, as from a Clojure {@code {:read-chan :write-chan}} map.
@@ -45,20 +46,22 @@ public final class ClientSocket implements AutoCloseable {
      * @throws IllegalArgumentException when either is {@code null}
      */
     public ClientSocket(Object readChan, Object writeChan) {
-        this(readChan, writeChan, null, null, null);
+        this(readChan, writeChan, null, null, null, null);
     }
 
-    ClientSocket(Object readChan, Object writeChan, SocketAddress dialed, Supplier<Stats> stats) {
-        this(readChan, writeChan, dialed, null, stats);
+    ClientSocket(Object readChan, Object writeChan, SocketAddress dialed, Supplier<Stats> stats,
+                 Supplier<SocketAddress> server) {
+        this(readChan, writeChan, dialed, null, stats, server);
     }
 
     private ClientSocket(Object readChan, Object writeChan, SocketAddress remoteAddress, Principal peerPrincipal,
-                         Supplier<Stats> stats) {
+                         Supplier<Stats> stats, Supplier<SocketAddress> server) {
         this.readChan = Checks.notNull(readChan, "readChan");
         this.writeChan = Checks.notNull(writeChan, "writeChan");
         this.remoteAddress = remoteAddress;
         this.peerPrincipal = peerPrincipal;
         this.stats = stats;
+        this.server = server;
     }
 
     /**
@@ -74,11 +77,28 @@ public final class ClientSocket implements AutoCloseable {
         Supplier<Stats> stats = (Supplier<Stats>) socket.get(Keywords.STATS);
         return new ClientSocket(socket.get(Keywords.READ_CHAN), socket.get(Keywords.WRITE_CHAN),
                 (SocketAddress) socket.get(Keywords.REMOTE_ADDRESS), (Principal) socket.get(Keywords.PEER_PRINCIPAL),
-                stats);
+                stats, null);
+    }
+
+    /** A client's {@code :connected} names the server it is on, as far as the socket knows it. */
+    private Event event(Object value) {
+        Event event = Event.of(value);
+        return server != null && event.kind() == Event.Kind.CONNECTED ? Event.connected(server.get()) : event;
     }
 
     /**
-     * An accepted connection's peer address; the address a client dials (its host and port,
+     * A client's server: the resolved address of the server its link is on, or of the last one
+     * it was on while it redials; with several servers, which one took it.
+     *
+     * @return the address, or {@code null} before the first link, for an accepted connection
+     *         and for a socket made from bare channels
+     */
+    public SocketAddress server() {
+        return server == null ? null : server.get();
+    }
+
+    /**
+     * An accepted connection's peer address; the address a client dials (with several, the first) (its host and port,
      * unresolved, or its socket file), whichever peer answers there on each link.
      *
      * @return the address, or {@code null} for a socket made from bare channels
@@ -129,7 +149,7 @@ public final class ClientSocket implements AutoCloseable {
      */
     public Event read(Duration timeout) {
         Object value = Chans.takeWithin(readChan, timeout.toMillis());
-        return value == Chans.timedOut() ? null : Event.of(value);
+        return value == Chans.timedOut() ? null : event(value);
     }
 
     /**
@@ -140,7 +160,7 @@ public final class ClientSocket implements AutoCloseable {
      */
     public CompletableFuture<Event> readAsync() {
         CompletableFuture<Event> next = new CompletableFuture<>();
-        Chans.take(readChan, value -> next.complete(Event.of(value)));
+        Chans.take(readChan, value -> next.complete(event(value)));
         return next;
     }
 

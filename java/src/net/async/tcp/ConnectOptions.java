@@ -31,7 +31,19 @@ public final class ConnectOptions {
     private final Object writeChan;
     private final ReconnectPolicy reconnect;
     private final int connectTimeoutMillis;
+    private final Failover failover;
     private final Settings settings;
+
+    /**
+     * The order in which a client that knows several servers tries them in each round, after the
+     * address it was last connected to, which always comes first.
+     */
+    public enum Failover {
+        /** The list as given: a primary and its standbys. */
+        IN_ORDER,
+        /** The list shuffled for each round, so that the clients of a service spread over its servers. */
+        RANDOM
+    }
 
     private ConnectOptions(Builder b) {
         this.readChan = b.readChan;
@@ -43,6 +55,7 @@ public final class ConnectOptions {
         this.connectTimeoutMillis = (int) Checks.positive(
                 b.connectTimeoutMillis != null ? b.connectTimeoutMillis : DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 "connect-timeout");
+        this.failover = b.failover != null ? b.failover : Failover.IN_ORDER;
         this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
                 SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
@@ -88,6 +101,11 @@ public final class ConnectOptions {
 
     ReconnectPolicy reconnectPolicy() {
         return reconnect;
+    }
+
+    /** {@return the order in which several servers are tried after the one last connected to} */
+    public Failover failover() {
+        return failover;
     }
 
     /** {@return the milliseconds without a write before a heartbeat is sent} */
@@ -137,6 +155,7 @@ public final class ConnectOptions {
         private Long reconnectMaxPeriodMillis;
         private Double reconnectJitter;
         private Integer connectTimeoutMillis;
+        private Failover failover;
         private Long heartbeatPeriodMillis;
         private Long heartbeatTimeoutMillis;
         private Integer maxFrameSize;
@@ -205,7 +224,20 @@ public final class ConnectOptions {
         }
 
         /**
-         * Milliseconds a dial may take before it counts as failed; default 10000.
+         * With several server addresses: the order of each round after the address last connected
+         * to; default {@link Failover#IN_ORDER}.
+         *
+         * @param order the order; must not be {@code null}
+         * @return this builder
+         */
+        public Builder failover(Failover order) {
+            this.failover = Checks.notNull(order, "failover");
+            return this;
+        }
+
+        /**
+         * Milliseconds one address may take to answer a dial before it counts as failed (and the
+         * next address is tried); default 10000.
          *
          * @param millis the timeout in milliseconds; must be &gt; 0
          * @return this builder

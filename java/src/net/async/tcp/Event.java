@@ -2,6 +2,7 @@
 package net.async.tcp;
 
 import clojure.lang.Keyword;
+import java.net.SocketAddress;
 import net.async.tcp.impl.Keywords;
 
 /**
@@ -20,10 +21,28 @@ import net.async.tcp.impl.Keywords;
  * <h2>Threading</h2>
  * Immutable, except that the payload array belongs to the receiver.
  *
+ * <p>A client's {@link Kind#CONNECTED} read through {@link ClientSocket#read} or
+ * {@link ClientSocket#readAsync} names the server the link is on ({@link #server()}): with
+ * several servers, which one took it. That is news, not identity: two events are equal when
+ * their kind and payload are, so {@code event.equals(Event.CONNECTED)} holds for every
+ * {@code :connected}.
+ *
  * @param kind    what happened
  * @param payload the message for {@link Kind#MESSAGE}, else {@code null}
+ * @param server  for a client's {@link Kind#CONNECTED}: the server's address (resolved) when the
+ *                event was read; else {@code null}
  */
-public record Event(Kind kind, byte[] payload) {
+public record Event(Kind kind, byte[] payload, SocketAddress server) {
+    /**
+     * An event that names no server.
+     *
+     * @param kind    what happened
+     * @param payload the message for {@link Kind#MESSAGE}, else {@code null}
+     */
+    public Event(Kind kind, byte[] payload) {
+        this(kind, payload, null);
+    }
+
     /**
      * The read-chan values of the Clojure API: {@code :connected}, {@code byte[]}, {@code :disconnected},
      * {@code :session-lost}, {@code :closed}.
@@ -62,6 +81,16 @@ public record Event(Kind kind, byte[] payload) {
      */
     public static Event message(byte[] payload) {
         return new Event(Kind.MESSAGE, payload);
+    }
+
+    /**
+     * A client's {@code :connected}, naming its server.
+     *
+     * @param server the address of the server the link is on, or {@code null} if unknown
+     * @return the event, of kind {@link Kind#CONNECTED}
+     */
+    public static Event connected(SocketAddress server) {
+        return server == null ? CONNECTED : new Event(Kind.CONNECTED, null, server);
     }
 
     /** {@return whether this is a {@link Kind#MESSAGE}} */
@@ -107,8 +136,20 @@ public record Event(Kind kind, byte[] payload) {
         };
     }
 
+    /** Equal kinds and the same payload array: the server an event names is not part of it. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Event event && kind == event.kind && payload == event.payload;
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + System.identityHashCode(payload);
+    }
+
     @Override
     public String toString() {
-        return isMessage() ? "MESSAGE(" + payload.length + " bytes)" : kind.name();
+        return isMessage() ? "MESSAGE(" + payload.length + " bytes)"
+                : server == null ? kind.name() : kind.name() + "(" + server + ")";
     }
 }

@@ -5,6 +5,7 @@ import clojure.lang.IPersistentMap;
 import clojure.lang.Keyword;
 import clojure.lang.PersistentArrayMap;
 import clojure.lang.PersistentHashMap;
+import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -53,12 +54,15 @@ import java.util.Map;
  *                        were waiting for accept-chan to take them
  * @param handshaking     links that have not said HELLO yet, now (session mode)
  * @param pendingSessions new sessions waiting for accept-chan to take them, now (session mode)
+ * @param server          a client connection's server: the (resolved) address its link is on, or
+ *                        the last one was on; {@code null} before its first link and for a loop,
+ *                        an acceptor or an accepted connection
  */
 public record Stats(String state, long connections, long connects, long failedDials, long reconnects,
                     Map<Cause, Long> disconnects, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
                     long heartbeatsIn, long heartbeatsOut, long waitingIn, long waitingOut, long sessionsResumed,
                     long sessionsLost, long accepted, long rejected, long evicted, long handshakesRefused,
-                    long sessionsRefused, long handshaking, long pendingSessions) {
+                    long sessionsRefused, long handshaking, long pendingSessions, SocketAddress server) {
     /** Why a link went down. */
     public enum Cause {
         /** The peer reset it, or the network failed. */
@@ -106,6 +110,7 @@ public record Stats(String state, long connections, long connects, long failedDi
      * @param sessionsRefused see the class comment
      * @param handshaking see the class comment
      * @param pendingSessions see the class comment
+     * @param server see the class comment; may be {@code null}
      */
     public Stats {
         java.util.Objects.requireNonNull(state, "state");
@@ -145,7 +150,44 @@ public record Stats(String state, long connections, long connects, long failedDi
                  long sessionsLost, long accepted, long rejected, long evicted) {
         this(state, connections, connects, failedDials, reconnects, disconnects, messagesIn, bytesIn, messagesOut,
                 bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed, sessionsLost, accepted,
-                rejected, evicted, 0, 0, 0, 0);
+                rejected, evicted, 0, 0, 0, 0, null);
+    }
+
+    /**
+     * A snapshot that names no server (a loop's, an acceptor's, an accepted connection's).
+     *
+     * @param state see the class comment; must not be {@code null}
+     * @param connections see the class comment
+     * @param connects see the class comment
+     * @param failedDials see the class comment
+     * @param reconnects see the class comment
+     * @param disconnects see the class comment; must not be {@code null}
+     * @param messagesIn see the class comment
+     * @param bytesIn see the class comment
+     * @param messagesOut see the class comment
+     * @param bytesOut see the class comment
+     * @param heartbeatsIn see the class comment
+     * @param heartbeatsOut see the class comment
+     * @param waitingIn see the class comment
+     * @param waitingOut see the class comment
+     * @param sessionsResumed see the class comment
+     * @param sessionsLost see the class comment
+     * @param accepted see the class comment
+     * @param rejected see the class comment
+     * @param evicted see the class comment
+     * @param handshakesRefused see the class comment
+     * @param sessionsRefused see the class comment
+     * @param handshaking see the class comment
+     * @param pendingSessions see the class comment
+     */
+    public Stats(String state, long connections, long connects, long failedDials, long reconnects,
+                 Map<Cause, Long> disconnects, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
+                 long heartbeatsIn, long heartbeatsOut, long waitingIn, long waitingOut, long sessionsResumed,
+                 long sessionsLost, long accepted, long rejected, long evicted, long handshakesRefused,
+                 long sessionsRefused, long handshaking, long pendingSessions) {
+        this(state, connections, connects, failedDials, reconnects, disconnects, messagesIn, bytesIn, messagesOut,
+                bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed, sessionsLost, accepted,
+                rejected, evicted, handshakesRefused, sessionsRefused, handshaking, pendingSessions, null);
     }
 
     /** {@return every link that went down, whatever the cause} */
@@ -173,7 +215,8 @@ public record Stats(String state, long connections, long connects, long failedDi
             key("accepted"), accepted, key("rejected"), rejected, key("evicted"), evicted,
             key("handshakes-refused"), handshakesRefused, key("sessions-refused"), sessionsRefused,
             key("handshaking"), handshaking, key("pending-sessions"), pendingSessions};
-        return PersistentHashMap.create(entries);
+        IPersistentMap map = PersistentHashMap.create(entries);
+        return server == null ? map : map.assoc(key("server"), server);
     }
 
     private static Keyword key(String name) {

@@ -2,10 +2,16 @@
 package net.async.tcp;
 
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import net.async.tcp.impl.Acceptor;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.Connection;
+import net.async.tcp.impl.DialPlan;
 import net.async.tcp.impl.Remote;
 
 /**
@@ -96,11 +102,57 @@ public final class Tcp {
         return connect(loop, Remote.unix(path), options);
     }
 
+    /**
+     * A client connection to whichever of several servers answers: one connection, one pair of
+     * channels, whatever server it is on. Each round tries the server it was last on first, then
+     * the list in the order {@link ConnectOptions#failover()} says, every address a host name
+     * resolves to in turn (looked up again each round), each given the connect timeout; the
+     * reconnect backoff applies after a round in which every address failed. In session mode a
+     * resume goes to the server that holds the session first; another server answers with
+     * {@code :session-lost} and a new session.
+     *
+     * @param loop    the event loop to run on; must not be {@code null}
+     * @param servers the servers, at least one: {@link InetSocketAddress}es (a host name and a
+     *                port, resolved or not; {@link InetSocketAddress#createUnresolved} keeps the
+     *                name, so that it is looked up at each round) or {@link UnixDomainSocketAddress}es
+     * @param options the connection's options; must not be {@code null}
+     * @return the connection, not yet connected; {@link ClientSocket#remoteAddress()} is the first server
+     * @throws IllegalArgumentException for an empty list or an address of another kind
+     * @throws IllegalStateException    when {@code loop} is shut down
+     */
+    public static ClientSocket connect(EventLoop loop, List<? extends SocketAddress> servers, ConnectOptions options) {
+        Checks.notNull(servers, "servers");
+        List<Remote> remotes = new ArrayList<>(servers.size());
+        for (SocketAddress server : servers) {
+            remotes.add(remote(server));
+        }
+        return dial(loop, remotes, options);
+    }
+
+    private static Remote remote(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return Remote.tcp(inet.getHostString(), inet.getPort());
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return Remote.unix(unix.getPath());
+        }
+        throw new IllegalArgumentException("a server is an InetSocketAddress or a UnixDomainSocketAddress, got "
+                + (address == null ? "null" : address.getClass().getName() + " " + address));
+    }
+
     private static ClientSocket connect(EventLoop loop, Remote remote, ConnectOptions options) {
+        return dial(loop, List.of(remote), options);
+    }
+
+    private static ClientSocket dial(EventLoop loop, List<Remote> servers, ConnectOptions options) {
+        Checks.notNull(options, "options");
+        DialPlan plan = new DialPlan(servers, options.failover(), options.reconnectPolicy(),
+                options.connectTimeoutMillis());
         Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
-                options.settings(), remote, options.reconnectPolicy(), options.connectTimeoutMillis());
+                options.settings(), plan);
         connection.start();
-        return new ClientSocket(connection.readChan(), connection.writeChan(), remote.address(), connection::stats);
+        return new ClientSocket(connection.readChan(), connection.writeChan(), servers.get(0).address(),
+                connection::stats, connection::serverAddress);
     }
 
     /**

@@ -5,9 +5,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
 import net.async.tcp.Event;
@@ -25,8 +30,9 @@ import net.async.tcp.Tcp;
  */
 final class ConnectCommand {
     static final String USAGE = """
-            usage: net-async connect HOST:PORT|unix:PATH [--reconnect-period MS] [--wait MS] [--session] [--stats]
-              Sends each line of standard input as one message (UTF-8, without the newline) and
+            usage: net-async connect HOST:PORT|unix:PATH... [--reconnect-period MS] [--wait MS] [--session] [--stats]
+              Several addresses: one connection to whichever answers, the one it was last on first,
+              then the rest in order (every address a name resolves to). Sends each line of standard input as one message (UTF-8, without the newline) and
               prints every event and message that arrives. Reconnects until standard input ends;
               then prints replies until none has come for --wait ms (default 1000), sends what is
               left, closes the connection and exits.
@@ -37,7 +43,7 @@ final class ConnectCommand {
     }
 
     static int run(String[] args, Printer printer) throws IOException, InterruptedException {
-        Endpoint to = null;
+        List<Endpoint> servers = new ArrayList<>();
         ConnectOptions.Builder options = ConnectOptions.builder();
         long waitMillis = 1000;
         boolean stats = false;
@@ -50,21 +56,24 @@ final class ConnectCommand {
                 options.session(true);
             } else if (args[i].equals("--stats")) {
                 stats = true;
-            } else if (args[i].startsWith("-") || to != null) {
+            } else if (args[i].startsWith("-")) {
                 throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
             } else {
-                to = Endpoint.parse(args[i], true);
+                servers.add(Endpoint.parse(args[i], true));
             }
         }
-        if (to == null) {
+        if (servers.isEmpty()) {
             throw new UsageException("missing HOST:PORT\n" + USAGE);
         }
-        if (!to.isUnix()) {
-            resolve(to.host());
+        for (Endpoint server : servers) {
+            if (!server.isUnix() && servers.size() == 1) {
+                resolve(server.host()); // with several, a name that is down is the next one's turn
+            }
         }
+        Object to = servers.size() == 1 ? servers.get(0) : servers;
         try (EventLoop loop = Tcp.eventLoop()) {
-            ClientSocket client = to.isUnix() ? Tcp.connect(loop, to.path(), options.build())
-                    : Tcp.connect(loop, to.host(), to.port(), options.build());
+            List<SocketAddress> addresses = servers.stream().map(ConnectCommand::address).toList();
+            ClientSocket client = Tcp.connect(loop, addresses, options.build());
             StatsTicker ticker = stats ? new StatsTicker(client::stats, System.err) : null;
             LastEvent last = new LastEvent();
             Thread reader = startPrinting(client, printer, to, last);
@@ -84,13 +93,20 @@ final class ConnectCommand {
         return 0;
     }
 
-    private static Thread startPrinting(ClientSocket client, Printer printer, Endpoint to, LastEvent last) {
+    private static SocketAddress address(Endpoint server) {
+        return server.isUnix() ? UnixDomainSocketAddress.of(server.path())
+                : InetSocketAddress.createUnresolved(server.host(), server.port());
+    }
+
+    private static Thread startPrinting(ClientSocket client, Printer printer, Object to, LastEvent last) {
         Thread reader = new Thread(() -> {
             Event event;
             do {
                 event = client.read(Duration.ofDays(365));
                 if (event != null) {
-                    printer.print(to, event);
+                    // with several servers, a :connected line says which one took the link
+                    printer.print(event.server() != null && !(to instanceof Endpoint) ? to + " on " + event.server() : to,
+                            event);
                     last.touch();
                 }
             } while (event != null && event.kind() != Event.Kind.CLOSED);

@@ -3,7 +3,6 @@ package net.async.tcp.impl;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -80,10 +79,11 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private boolean disconnectAnnounced;
     private int failedDials;
     private ScheduledFuture<?> redial;
+    private Remote lastServer; // a client's: the server its previous link was on
+    private volatile SocketAddress server; // a client's: its current or last link's peer, for stats and events
 
     private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                       Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis,
-                       Consumer<Connection> onFirstReady, Consumer<Connection> onEnd, SessionTable sessions,
+                       DialPlan plan, Consumer<Connection> onFirstReady, Consumer<Connection> onEnd, SessionTable sessions,
                        SessionId sessionId) {
         this.reactor = reactor;
         this.loop = loop;
@@ -97,11 +97,10 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
                 : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
                 protocol == null ? new InFlight() : protocol.session().outbound(), counters);
-        this.dialer = remote == null ? null : new Dialer(reactor.transport(), loop, remote, reconnect,
-                connectTimeoutMillis, new Initializer());
+        this.dialer = plan == null ? null : new Dialer(reactor.transport(), loop, plan, new Initializer());
         this.onFirstReady = onFirstReady;
         this.onEnd = onEnd;
-        this.name = remote == null ? "accepted" : "client->" + dialer;
+        this.name = plan == null ? "accepted" : "client->" + dialer;
     }
 
     /**
@@ -111,15 +110,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      * @param readChan             the channel to deliver events and payloads to
      * @param writeChan            the channel to take payloads from
      * @param settings             heartbeat, frame and TLS settings
-     * @param remote               the server's host and port, or its Unix socket
-     * @param reconnect            when to redial
-     * @param connectTimeoutMillis milliseconds a dial may take
+     * @param plan                 the servers to dial, in which order, and when to redial
      * @return the connection, not yet dialing
      */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                    Remote remote, ReconnectPolicy reconnect, int connectTimeoutMillis) {
-        return new Connection(reactor, reactor.next(), readChan, writeChan, settings, remote, reconnect,
-                connectTimeoutMillis, c -> { }, c -> { }, null, null);
+                                    DialPlan plan) {
+        return new Connection(reactor, reactor.next(), readChan, writeChan, settings, plan, c -> { }, c -> { },
+                null, null);
     }
 
     /**
@@ -131,7 +128,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
      */
     static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                                Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, onEnd, null, null);
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, onReady, onEnd, null, null);
     }
 
     /**
@@ -143,8 +140,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     static Connection acceptedSession(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
                                       Settings settings, SessionTable sessions, SessionId id,
                                       Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, null, 0, onReady, onEnd, sessions,
-                id);
+        return new Connection(reactor, loop, readChan, writeChan, settings, null, onReady, onEnd, sessions, id);
     }
 
     /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
@@ -178,6 +174,16 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return channel == null ? null : channel.remoteAddress();
     }
 
+    /**
+     * A client's server, from any thread.
+     *
+     * @return the resolved address of its link while one is up, else of the last one that was;
+     *         {@code null} for an accepted connection or before the first link
+     */
+    public SocketAddress serverAddress() {
+        return server;
+    }
+
     /** The TLS peer's identity once the link is ready, or {@code null} without TLS or client certificates. */
     Principal peerPrincipal() {
         return channel == null ? null : Tls.peerPrincipal(channel);
@@ -204,8 +210,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
         reactor.register(this);
         state = State.CONNECTING;
-        ChannelFuture attempt = dialer.dial();
-        attempt.addListener(f -> {
+        dialer.dial(() -> state != State.CLOSED && reactor.isRunning()).addListener(f -> {
             if (!f.isSuccess()) {
                 logFailedDial(f.cause());
                 linkLostOnLoop();
@@ -271,7 +276,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         failedDials = 0;
         dialFailureLog.reset();
         if (dialer != null) {
+            Remote before = dialer.server() == null ? null : lastServer;
             dialer.connected();
+            lastServer = dialer.server();
+            server = channel.remoteAddress();
+            if (dialer.hasSeveralServers() && before != null && !before.equals(lastServer)) {
+                log.info("{} now on server {} ({}), was on {}", this, lastServer, channel.remoteAddress(), before);
+            }
         }
         log.debug("{} connected to {}", this, channel.remoteAddress());
         if (first) {
@@ -537,7 +548,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     private Stats statsOnLoop() {
         return counters.snapshot(state.name().toLowerCase(java.util.Locale.ROOT), state == State.CLOSED ? 0 : 1,
-                waitingIn(), waitingOut(), AcceptorCounts.NONE);
+                waitingIn(), waitingOut(), AcceptorCounts.NONE, server);
     }
 
     /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */

@@ -91,6 +91,12 @@ final class Counters {
 
     /** {@return these counts, with what only the caller knows, as a snapshot} */
     Stats snapshot(String state, long connections, long waitingIn, long waitingOut, AcceptorCounts acceptors) {
+        return snapshot(state, connections, waitingIn, waitingOut, acceptors, null);
+    }
+
+    /** The same, for a client connection on {@code server}. */
+    Stats snapshot(String state, long connections, long waitingIn, long waitingOut, AcceptorCounts acceptors,
+                   java.net.SocketAddress server) {
         Map<Cause, Long> byCause = new EnumMap<>(Cause.class);
         for (Cause cause : Cause.values()) {
             byCause.put(cause, disconnects[cause.ordinal()]);
@@ -99,7 +105,7 @@ final class Counters {
                 messagesOut, bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed,
                 sessionsLost, acceptors.accepted(), acceptors.rejected(), acceptors.evicted(),
                 acceptors.handshakesRefused(), acceptors.sessionsRefused(), acceptors.handshaking(),
-                acceptors.pendingSessions());
+                acceptors.pendingSessions(), server);
     }
 
     /**

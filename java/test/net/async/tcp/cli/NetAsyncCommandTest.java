@@ -28,9 +28,11 @@ class NetAsyncCommandTest {
         try (CommandProcess listen = new CommandProcess("listen", "127.0.0.1:0", "--echo", "--stats")) {
             String listening = listen.awaitErr(line -> line.startsWith("listening on"), START);
             String port = listening.substring(listening.lastIndexOf(':') + 1);
-            try (CommandProcess connect = new CommandProcess("connect", "127.0.0.1:" + port, "--wait", "5000",
+            // two servers, the first refusing: the command, like connect, goes on to the one that answers
+            String refusing = "127.0.0.1:" + net.async.tcp.Sockets.freePort();
+            try (CommandProcess connect = new CommandProcess("connect", refusing, "127.0.0.1:" + port, "--wait", "5000",
                     "--stats")) {
-                connect.awaitOut(line -> line.endsWith(":connected"), START);
+                connect.awaitOut(line -> line.contains("] on ") && line.endsWith("/127.0.0.1:" + port + " :connected"), START);
                 try (OutputStream stdin = connect.stdin()) {
                     stdin.write("hello\n\u0001\u0002\n".getBytes(StandardCharsets.UTF_8));
                 }

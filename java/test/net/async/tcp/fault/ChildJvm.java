@@ -57,8 +57,14 @@ final class ChildJvm implements AutoCloseable {
      * {@code ip netns exec <ns>}.
      */
     static ChildJvm start(List<String> prefix, Class<?> main, String... args) {
+        return start(prefix, List.of(), main, args);
+    }
+
+    /** The same, with {@code jvmOptions} (say, {@code -Djdk.net.hosts.file=…}) before the main class. */
+    static ChildJvm start(List<String> prefix, List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(java());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(ClojureAot.dir() + File.pathSeparator + System.getProperty("java.class.path"));
         command.add("-XX:TieredStopAtLevel=1"); // starts faster; these mains do little work

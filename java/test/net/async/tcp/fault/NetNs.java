@@ -95,6 +95,14 @@ final class NetNs implements AutoCloseable {
         Shell.run("ip", "link", "set", hostLink, "up");
     }
 
+    /**
+     * The namespace's end of the link goes down: packets to it vanish and nothing answers, not
+     * even with a refusal, while the host end still routes to it: a black-holed host.
+     */
+    void darken() {
+        inside("ip", "link", "set", nsLink, "down");
+    }
+
     private void inside(String... command) {
         List<String> full = new ArrayList<>(exec());
         full.addAll(List.of(command));
