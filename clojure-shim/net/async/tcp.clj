@@ -16,6 +16,7 @@
   (:import [java.net InetSocketAddress SocketAddress UnixDomainSocketAddress]
            [java.nio.file Path]
            [java.util.function Supplier]
+           [net.async.tcp.impl ClojureOptions]
            [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
             ConnectOptions$Builder ConnectOptions$Failover EventLoop EventLoopOptions EventLoopOptions$Builder Tcp]))
 
@@ -30,7 +31,8 @@
 
    (reset! (:running? el) false) or (shutdown! el) shuts it down."
   ([] (event-loop {}))
-  ([{:keys [threads]}]
+  ([{:keys [threads] :as opts}]
+   (ClojureOptions/check "event-loop" opts)
    (let [options  (cond-> (EventLoopOptions/builder)
                     (= :cores threads) (.threadPerCore)
                     (integer? threads) (.threads (int threads)))
@@ -75,6 +77,7 @@
     (InetSocketAddress/createUnresolved ^String (or host "localhost") (int port))))
 
 (defn- connect-options ^ConnectOptions [opts]
+  (ClojureOptions/check "connect" opts)
   (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
                 heartbeat-period heartbeat-timeout max-frame-size ssl-context session session-expiry
                 session-buffer failover]} opts
@@ -97,6 +100,7 @@
     (.build b)))
 
 (defn- accept-options ^AcceptOptions [opts]
+  (ClojureOptions/check "accept" opts)
   (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size
                 ssl-context max-connections session session-expiry session-buffer max-detached-sessions
                 max-detached-bytes max-handshakes max-pending-sessions]} opts
@@ -160,6 +164,9 @@
      :session-buffer       bytes of unacknowledged messages kept before writers wait (each counts
                            its length + 32), default 4 MiB"
   [event-loop address & {:as opts}]
+  (if (sequential? address)
+    (run! #(ClojureOptions/checkAddress "connect" %) address)
+    (ClojureOptions/checkAddress "connect" address))
   (let [loop    (loop-of event-loop)
         options (connect-options opts)
         {:keys [host port path]} address
@@ -211,7 +218,8 @@
      :max-pending-sessions new sessions waiting for accept-chan to take them; beyond it new ones
                          are refused (their clients retry). Resumes never wait for accept-chan:
                          in session mode the server keeps accepting. Default 128"
-  [event-loop {:keys [host port path]} & {:as opts}]
+  [event-loop {:keys [host port path] :as address} & {:as opts}]
+  (ClojureOptions/checkAddress "accept" address)
   (let [loop    (loop-of event-loop)
         options (accept-options opts)
         ^AcceptSocket socket (if path

@@ -367,3 +367,64 @@
   (with-event-loops [el]
     (is (thrown-with-msg? IllegalArgumentException #":failover must be :in-order or :random"
           (connect el [{:host local :port 1}] :failover :sideways)))))
+
+;; --- every slip gets a clear message (issue #24) --------------------------------------------
+
+(defn- refusal
+  "The message and ex-data of what (f) throws, or :no-exception."
+  [f]
+  (try (f) :no-exception
+       (catch IllegalArgumentException e [(.getMessage e) (ex-data e)])))
+
+(deftest every-slip-in-options-and-addresses-is-refused-with-a-clear-message
+  (with-event-loops [el]
+    (let [to {:host local :port 1}]
+      (are [call message option] (let [[text data] (refusal call)]
+                                   (and (is (re-find message (str text)) (str text))
+                                        (is (= option (:option data)) (pr-str data))))
+        ;; the issue's rows
+        #(connect el to :heartbeat-perod 10)          #"connect has no option :heartbeat-perod; did you mean :heartbeat-period\?" :heartbeat-perod
+        #(connect el to :heartbeat-period "100")      #":heartbeat-period must be a positive number of milliseconds, got \"100\"" :heartbeat-period
+        #(connect el {:host local})                   #"address needs :port \(0\.\.65535\) or :path, got \{:host \"127\.0\.0\.1\"\}" :port
+        ;; types, ranges
+        #(connect el to :reconnect-period -5)         #":reconnect-period must be a positive number of milliseconds, got -5" :reconnect-period
+        #(connect el to :reconnect-jitter 2)          #":reconnect-jitter must be a number from 0 to 1, got 2" :reconnect-jitter
+        #(connect el to :session "yes")               #":session must be true or false, got \"yes\"" :session
+        #(connect el to :read-chan 5)                 #":read-chan must be a core.async channel, got 5" :read-chan
+        #(connect el to :ssl-context {})              #":ssl-context must be an io.netty.handler.ssl.SslContext" :ssl-context
+        #(connect el to :failover :sideways)          #":failover must be :in-order or :random, got :sideways" :failover
+        #(accept el {:port 0} :max-connections 0)     #":max-connections must be a positive whole number, got 0" :max-connections
+        #(accept el {:port 0} :read-chan-fn 1)        #":read-chan-fn must be a function" :read-chan-fn
+        #(event-loop {:threads -1})                   #":threads must be a positive whole number or :cores, got -1" :threads
+        #(event-loop {:thread 2})                     #"event-loop has no option :thread; did you mean :threads\?" :thread
+        ;; one function's options passed to the other: a conflict named as such
+        #(accept el {:port 0} :read-chan (chan))      #"accept has no option :read-chan \(an option of connect\); did you mean :read-chan-fn\?" :read-chan
+        #(connect el to :accept-chan (chan))          #"connect has no option :accept-chan \(an option of accept\)" :accept-chan
+        ;; addresses
+        #(connect el {:host local :port 70000})       #"address needs :port \(0\.\.65535\) or :path" :port
+        #(connect el {:host "" :port 1})              #":host must be a non-empty string" :host
+        #(connect el {:host local :port 1 :path "/tmp/x.sock"}) #"not both" :path
+        #(connect el {:hots local :port 1})           #"not :hots; did you mean :host\?" :address
+        #(accept el {:path (apply str "/tmp/" (repeat 120 "x"))}) #"bytes: a Unix socket's path holds at most 107" :path
+        #(accept el {:path (System/getProperty "java.io.tmpdir")}) #"is a directory, not a Unix socket" :path))))
+
+(deftest the-original-options-stay-valid
+  (with-event-loops [el]
+    (let [acceptor (accept el {:host local :port 0} :accept-chan (chan) :read-chan-fn chan :write-chan-fn chan
+                           :heartbeat-period 1000 :heartbeat-timeout 4000)
+          client   (connect el {:host local :port (:port acceptor)} :read-chan (chan) :write-chan (chan)
+                            :reconnect-period 1000 :heartbeat-period 1000 :heartbeat-timeout 4000)]
+      (is (= [:connected] (take-n 1 (:read-chan client)))))))
+
+(deftest a-rejected-write-is-counted-in-stats
+  (with-event-loops [el]
+    (let [acceptor (listen el)
+          client   (dial el acceptor :max-frame-size 16)
+          server   (<!!? (:accept-chan acceptor))]
+      (is (= [:connected] (take-n 1 (:read-chan client))))
+      (h/swallowing-system-err
+        (send! (:write-chan client) "01234567890123456789") ; over max-frame-size
+        (is (true? (h/>!!? (:write-chan client) {:not "bytes"}))))
+      (send! (:write-chan client) "fits")
+      (is (= [:connected "fits"] (take-n 2 (:read-chan server))) "the rejected values dropped, the rest delivered")
+      (is (= 2 (:rejected-writes (net.async.tcp/stats client)))))))

@@ -54,6 +54,8 @@ import java.util.Map;
  *                        were waiting for accept-chan to take them
  * @param handshaking     links that have not said HELLO yet, now (session mode)
  * @param pendingSessions new sessions waiting for accept-chan to take them, now (session mode)
+ * @param rejectedWrites  values taken from write-chan and dropped: not a {@code byte[]}, or
+ *                        longer than {@code max-frame-size} (a put cannot throw, so they are counted)
  * @param server          a client connection's server: the (resolved) address its link is on, or
  *                        the last one was on; {@code null} before its first link and for a loop,
  *                        an acceptor or an accepted connection
@@ -62,7 +64,8 @@ public record Stats(String state, long connections, long connects, long failedDi
                     Map<Cause, Long> disconnects, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
                     long heartbeatsIn, long heartbeatsOut, long waitingIn, long waitingOut, long sessionsResumed,
                     long sessionsLost, long accepted, long rejected, long evicted, long handshakesRefused,
-                    long sessionsRefused, long handshaking, long pendingSessions, SocketAddress server) {
+                    long sessionsRefused, long handshaking, long pendingSessions, SocketAddress server,
+                    long rejectedWrites) {
     /** Why a link went down. */
     public enum Cause {
         /** The peer reset it, or the network failed. */
@@ -111,6 +114,7 @@ public record Stats(String state, long connections, long connects, long failedDi
      * @param handshaking see the class comment
      * @param pendingSessions see the class comment
      * @param server see the class comment; may be {@code null}
+     * @param rejectedWrites see the class comment
      */
     public Stats {
         java.util.Objects.requireNonNull(state, "state");
@@ -150,7 +154,7 @@ public record Stats(String state, long connections, long connects, long failedDi
                  long sessionsLost, long accepted, long rejected, long evicted) {
         this(state, connections, connects, failedDials, reconnects, disconnects, messagesIn, bytesIn, messagesOut,
                 bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed, sessionsLost, accepted,
-                rejected, evicted, 0, 0, 0, 0, null);
+                rejected, evicted, 0, 0, 0, 0, null, 0);
     }
 
     /**
@@ -187,7 +191,7 @@ public record Stats(String state, long connections, long connects, long failedDi
                  long sessionsRefused, long handshaking, long pendingSessions) {
         this(state, connections, connects, failedDials, reconnects, disconnects, messagesIn, bytesIn, messagesOut,
                 bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed, sessionsLost, accepted,
-                rejected, evicted, handshakesRefused, sessionsRefused, handshaking, pendingSessions, null);
+                rejected, evicted, handshakesRefused, sessionsRefused, handshaking, pendingSessions, null, 0);
     }
 
     /** {@return every link that went down, whatever the cause} */
@@ -214,7 +218,8 @@ public record Stats(String state, long connections, long connects, long failedDi
             key("sessions-resumed"), sessionsResumed, key("sessions-lost"), sessionsLost,
             key("accepted"), accepted, key("rejected"), rejected, key("evicted"), evicted,
             key("handshakes-refused"), handshakesRefused, key("sessions-refused"), sessionsRefused,
-            key("handshaking"), handshaking, key("pending-sessions"), pendingSessions};
+            key("handshaking"), handshaking, key("pending-sessions"), pendingSessions,
+            key("rejected-writes"), rejectedWrites};
         IPersistentMap map = PersistentHashMap.create(entries);
         return server == null ? map : map.assoc(key("server"), server);
     }

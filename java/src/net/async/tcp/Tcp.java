@@ -83,7 +83,10 @@ public final class Tcp {
      * @throws IllegalStateException    when {@code loop} is shut down
      */
     public static ClientSocket connect(EventLoop loop, String host, int port, ConnectOptions options) {
-        Checks.notNull(host, "host");
+        if (Checks.notNull(host, "host").isBlank()) {
+            throw new OptionException("host must be a name or an address, got an empty string", "host", host,
+                    "a non-empty string");
+        }
         return connect(loop, Remote.tcp(host, port), options);
     }
 

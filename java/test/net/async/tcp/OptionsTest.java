@@ -39,6 +39,28 @@ class OptionsTest {
         }
     }
 
+    @Test
+    void theJavaFacadeRefusesTheSameSlipsWithTheSameData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (EventLoop loop = Tcp.eventLoop()) {
+            record Row(String option, String message, Executable call) {
+            }
+            java.nio.file.Path longPath = dir.resolve("x".repeat(120) + ".sock");
+            for (Row row : java.util.List.of(
+                    new Row("host", "host must be a name or an address", () -> Tcp.connect(loop, "", 1)),
+                    new Row("path", "a Unix socket's path holds at most 107",
+                            () -> Tcp.connect(loop, longPath, ConnectOptions.defaults())),
+                    new Row("path", "is a directory, not a Unix socket",
+                            () -> Tcp.accept(loop, dir, AcceptOptions.defaults())),
+                    new Row("path", "path must not be empty",
+                            () -> Tcp.connect(loop, java.nio.file.Path.of(""), ConnectOptions.defaults())))) {
+                OptionException e = assertThrows(OptionException.class, row.call(), row.message());
+                assertTrue(e.getMessage().contains(row.message()), e.getMessage());
+                assertEquals(clojure.lang.Keyword.intern(row.option()),
+                        e.getData().valAt(clojure.lang.Keyword.intern("option")), e.getMessage());
+            }
+        }
+    }
+
     private static void assertRejected(String option, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().startsWith(option), e.getMessage());

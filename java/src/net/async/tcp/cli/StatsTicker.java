@@ -92,6 +92,9 @@ final class StatsTicker implements AutoCloseable {
         line.add("waiting-out=" + stats.waitingOut());
         line.add("sessions-resumed=" + stats.sessionsResumed());
         line.add("sessions-lost=" + stats.sessionsLost());
+        if (stats.rejectedWrites() > 0) {
+            line.add("rejected-writes=" + stats.rejectedWrites());
+        }
         if (stats.accepted() + stats.rejected() + stats.evicted() > 0) {
             line.add("accepted=" + stats.accepted());
             line.add("rejected=" + stats.rejected());

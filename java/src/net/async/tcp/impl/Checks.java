@@ -1,6 +1,11 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.async.tcp.OptionException;
+
 /**
  * Argument checks that name the option at fault in the words of the README.
  *
@@ -47,6 +52,32 @@ public final class Checks {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
         return port;
+    }
+
+    /** The longest path a Unix domain socket address holds: {@code sun_path} is 108 bytes, one the terminating NUL. */
+    static final int MAX_UNIX_PATH_BYTES = 107;
+
+    /**
+     * @param path a Unix domain socket's file
+     * @return {@code path}
+     * @throws net.async.tcp.OptionException when it is empty, too long for {@code sun_path}, or a directory
+     */
+    public static Path unixPath(Path path) {
+        notNull(path, "path");
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            throw new OptionException("path must not be empty", "path", path.toString(), "a file path");
+        }
+        if (bytes > MAX_UNIX_PATH_BYTES) {
+            throw new OptionException("path " + path + " is " + bytes + " bytes: a Unix socket's path holds at most "
+                    + MAX_UNIX_PATH_BYTES + " (sun_path); use a shorter or relative one", "path", path.toString(),
+                    "at most " + MAX_UNIX_PATH_BYTES + " bytes");
+        }
+        if (Files.isDirectory(path)) {
+            throw new OptionException("path " + path + " is a directory, not a Unix socket: name a file in it",
+                    "path", path.toString(), "a file that is not a directory");
+        }
+        return path;
     }
 
     /**

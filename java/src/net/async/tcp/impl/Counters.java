@@ -29,6 +29,7 @@ final class Counters {
     private long heartbeatsOut;
     private long sessionsResumed;
     private long sessionsLost;
+    private long rejectedWrites;
 
     void linkUp(boolean first) {
         connects++;
@@ -71,6 +72,10 @@ final class Counters {
         sessionsLost++;
     }
 
+    void writeRejected() {
+        rejectedWrites++;
+    }
+
     /** Adds {@code other}'s counts to these. */
     void add(Counters other) {
         connects += other.connects;
@@ -87,6 +92,7 @@ final class Counters {
         heartbeatsOut += other.heartbeatsOut;
         sessionsResumed += other.sessionsResumed;
         sessionsLost += other.sessionsLost;
+        rejectedWrites += other.rejectedWrites;
     }
 
     /** {@return these counts, with what only the caller knows, as a snapshot} */
@@ -105,7 +111,7 @@ final class Counters {
                 messagesOut, bytesOut, heartbeatsIn, heartbeatsOut, waitingIn, waitingOut, sessionsResumed,
                 sessionsLost, acceptors.accepted(), acceptors.rejected(), acceptors.evicted(),
                 acceptors.handshakesRefused(), acceptors.sessionsRefused(), acceptors.handshaking(),
-                acceptors.pendingSessions(), server);
+                acceptors.pendingSessions(), server, rejectedWrites);
     }
 
     /**

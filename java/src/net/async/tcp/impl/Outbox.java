@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ final class Outbox {
     private final Owner owner;
     private final Retention retention;
     private final Counters counters;
+    private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private Channel channel;
     // frames of small messages not yet written, and how many messages they hold; null between pumps
     private ByteBuf coalesced;
@@ -239,14 +241,21 @@ final class Outbox {
 
     private byte[] accepted(Object value) {
         if (!(value instanceof byte[] message)) {
-            log.warn("{} write-chan value rejected: expected byte[], got {}", owner, value.getClass().getName());
+            rejected("expected byte[], got " + value.getClass().getName());
             return null;
         }
         if (message.length > maxFrameSize) {
-            log.warn("{} write-chan value rejected: {} bytes is over max-frame-size {}", owner,
-                    message.length, maxFrameSize);
+            rejected(message.length + " bytes is over max-frame-size " + maxFrameSize);
             return null;
         }
         return message;
+    }
+
+    /** A put cannot throw, so a rejected value is counted, and logged at most once a second. */
+    private void rejected(String why) {
+        counters.writeRejected();
+        if (rejectionLog.allow()) {
+            log.warn("{} write-chan value rejected: {} (dropped; counted in :rejected-writes)", owner, why);
+        }
     }
 }

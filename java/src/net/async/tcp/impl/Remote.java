@@ -35,7 +35,7 @@ public record Remote(String host, int port, Path path) {
      * @return the address
      */
     public static Remote unix(Path path) {
-        return new Remote(null, 0, Checks.notNull(path, "path"));
+        return new Remote(null, 0, Checks.unixPath(path));
     }
 
     /** {@return whether this is a Unix domain socket} */

@@ -50,6 +50,7 @@ import net.async.tcp.impl.Keywords;
  * netasync.messages.unsent        gauge     taken from write-chan, not yet written (or acknowledged)
  * netasync.sessions.resumed       counter
  * netasync.sessions.lost          counter
+ * netasync.writes.rejected        counter   write-chan values dropped: not byte[], or over max-frame-size
  * netasync.accepted               counter   loop and acceptor only
  * netasync.rejected               counter   loop and acceptor only: over max-connections
  * netasync.sessions.evicted       counter   loop and acceptor only
@@ -238,6 +239,8 @@ public final class NetAsyncMetrics implements MeterBinder, AutoCloseable {
         counter(registry, cache, tags, "sessions.resumed", "links that resumed a session", Stats::sessionsResumed);
         counter(registry, cache, tags, "sessions.lost", "sessions that could not be resumed, expired or were evicted",
                 Stats::sessionsLost);
+        counter(registry, cache, tags, "writes.rejected", "write-chan values dropped: not byte[], or over max-frame-size",
+                Stats::rejectedWrites);
         if (role.accepts()) {
             counter(registry, cache, tags, "accepted", "links accepted", Stats::accepted);
             counter(registry, cache, tags, "rejected", "links closed at once: max-connections alive", Stats::rejected);
