@@ -46,6 +46,7 @@ final class EchoClient {
         this.tally = tally;
         this.outages = outages;
         this.clock = new CutClock(recoveries);
+        this.credits = paced ? 1 : 0; // message 0 goes at once: every server session learns its stream
     }
 
     int id() {
