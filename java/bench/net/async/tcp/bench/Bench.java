@@ -67,6 +67,21 @@ import org.HdrHistogram.Histogram;
  * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 1.5 min)
  * and writes {@code results-clojure.json}.
  *
+ * {@code -Dbench.only=recovery} runs the recovery probe ({@link RecoveryProbe}, issue 19 part 4):
+ * 4, 12 and 100 session pairs through a proxy that resets or blackholes every link 5-80 ms after
+ * it comes up; per cut the time to the next delivered message (p50/p99/max, by kind of fault),
+ * messages per second per pair, handshakes, resumes, failed handshakes and their log lines, and
+ * every message checked once and in order. About 30 s of faults per N plus a drain, 3 minutes in
+ * all; {@code -Drecovery.sessions=4,12} and {@code -Drecovery.seconds=5} make it quick. Writes
+ * {@code results-recovery.json}.
+ *
+ * {@code -Dbench.only=soak} runs the soak ({@link Soak}, issue 19 part 5): 1,000 sessions on one
+ * server with a slow accept loop, every link reset or blackholed at random, clients closing by
+ * agreement and new ones arriving throughout; 10 minutes, {@code -Dsoak.seconds=60} for a quick
+ * run. Writes {@code results-soak.json}.
+ *
+ * Neither is part of the whole suite: the recovery probe would add 3 minutes to its 7, the soak 10.
+ *
  * <h3>Threading</h3>
  * The main thread runs the steps one after another; each step starts and ends its own threads.
  */
@@ -87,6 +102,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
         String only = System.getProperty("bench.only", "");
+        if (only.equals("recovery") || only.equals("soak")) {
+            LogCounts.info(); // before the first net.async logger: their INFO lines are counted
+        }
         Bench bench = new Bench();
         switch (only) {
             case "" -> bench.run(out);
@@ -95,8 +113,10 @@ public final class Bench {
             case "clojure" -> bench.runClojure(out);
             case "oneway" -> bench.runOneWay(out);
             case "memory" -> bench.runMemory(out);
+            case "recovery" -> bench.runRecovery(out);
+            case "soak" -> bench.runSoak(out);
             default -> throw new IllegalArgumentException("-Dbench.only=" + only
-                    + ": only 'oneway', 'sessions', 'threads', 'clojure' and 'memory' are known;"
+                    + ": only 'oneway', 'sessions', 'threads', 'clojure', 'memory', 'recovery' and 'soak' are known;"
                     + " leave it out for the whole suite");
         }
         System.exit(0);
@@ -134,6 +154,27 @@ public final class Bench {
         sessions();
         finish(out.resolve("results-sessions.json"));
         progress("wrote %s", out.resolve("results-sessions.json"));
+    }
+
+    /** {@code -Dbench.only=recovery}: {@link RecoveryProbe}, recovery from cuts at 4, 12 and 100 sessions. */
+    private void runRecovery(Path out) throws Exception {
+        start();
+        try (LogCounts logs = LogCounts.watch()) {
+            new RecoveryProbe(report, this::progress).run(RecoveryProbe.sessionsFromProperty(),
+                    RecoveryProbe.secondsFromProperty(), logs);
+        }
+        finish(out.resolve("results-recovery.json"));
+        progress("wrote %s", out.resolve("results-recovery.json"));
+    }
+
+    /** {@code -Dbench.only=soak}: {@link Soak}, 1,000 sessions under faults and churn. */
+    private void runSoak(Path out) throws Exception {
+        start();
+        try (LogCounts logs = LogCounts.watch()) {
+            new Soak(report, this::progress).run(Soak.secondsFromProperty(), logs);
+        }
+        finish(out.resolve("results-soak.json"));
+        progress("wrote %s", out.resolve("results-soak.json"));
     }
 
     /** {@code -Dbench.only=threads}: the event-loop threads step alone. */

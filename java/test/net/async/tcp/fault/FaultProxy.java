@@ -114,6 +114,8 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger trips = new AtomicInteger(); // tripwires left to fire
     private volatile Tripwire tripwire;
     private volatile boolean faultsEnabled = true;
+    private volatile FaultListener faultListener = (p, f) -> { };
+    private volatile boolean keepCarried = true;
     private volatile long faultLimit = Long.MAX_VALUE;
     private boolean closed; // event loop only
 
@@ -130,21 +132,7 @@ public final class FaultProxy implements AutoCloseable {
         try {
             thread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
             channels = new DefaultChannelGroup(name, group.next());
-            Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.AUTO_READ, false) // until the upstream is connected
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel down) {
-                            if (closed) { // accepted just before close()
-                                down.close();
-                            } else {
-                                new Link(down).dial();
-                            }
-                        }
-                    })
-                    .bind(HOST, 0).syncUninterruptibly().channel();
-            channels.add(listener);
-            port = ((InetSocketAddress) listener.localAddress()).getPort();
+            port = listen();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, MILLISECONDS);
             throw e;
@@ -158,6 +146,41 @@ public final class FaultProxy implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Listens on one more port, any free one, relayed to the same target and faulted by the same
+     * plan: a client of its own on each port lets a {@link FaultListener} tell whose link was hit.
+     *
+     * @return the new port
+     */
+    public int listen() {
+        Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false) // until the upstream is connected
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel down) {
+                        if (closed) { // accepted just before close()
+                            down.close();
+                        } else {
+                            new Link(down).dial();
+                        }
+                    }
+                })
+                .bind(HOST, 0).syncUninterruptibly().channel();
+        channels.add(listener);
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Told of each fault as it strikes, on the proxy's thread; must not block. */
+    public interface FaultListener {
+        /** @param port the proxy port the link came in on; @param fault what struck it */
+        void struck(int port, Fault fault);
+    }
+
+    /** From now on {@code listener} is told of every fault (one listener; null for none). */
+    public void onFault(FaultListener listener) {
+        faultListener = listener == null ? (p, f) -> { } : listener;
     }
 
     /** The name of the proxy's one thread. */
@@ -211,6 +234,11 @@ public final class FaultProxy implements AutoCloseable {
 
     public long faults(Fault kind) {
         return faults.get(kind.ordinal());
+    }
+
+    /** Off: {@link #faultsWithinFirst} stops counting, so a long soak holds no list of every fault. */
+    public void keepCarried(boolean keep) {
+        keepCarried = keep;
     }
 
     /** Faults that struck a link before it had carried {@code bytes} bytes, both ways together: say, its handshake. */
@@ -304,7 +332,10 @@ public final class FaultProxy implements AutoCloseable {
             }
             Fault fault = kinds[random.nextInt(kinds.length)];
             faults.incrementAndGet(fault.ordinal());
-            carriedAtFault.add(carried);
+            if (keepCarried) {
+                carriedAtFault.add(carried);
+            }
+            faultListener.struck(((InetSocketAddress) down.localAddress()).getPort(), fault);
             switch (fault) {
                 case RESET -> closeBoth(true);
                 case BLACKHOLE -> {
