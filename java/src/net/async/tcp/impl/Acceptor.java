@@ -4,6 +4,7 @@ package net.async.tcp.impl;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -242,7 +243,9 @@ public final class Acceptor implements Reactor.Member {
     /** A session link belongs to no connection until its HELLO says which session it carries. */
     private void awaitHelloOnLoop(Channel child) {
         if (!admission.startHandshake()) {
-            child.close(); // its client retries with its backoff
+            // said, so that the client logs "busy", not a lost link; it retries with its backoff
+            child.writeAndFlush(new ControlFrame.Refused(ControlFrame.Refused.BUSY).encode(child.alloc()))
+                    .addListener(ChannelFutureListener.CLOSE);
             logRefusal("max-handshakes " + admission.limits().handshakes() + " reached (links awaiting HELLO): closing "
                     + child.remoteAddress() + " (" + admission.handshakesRefused() + " closed so far)");
             return;

@@ -201,7 +201,7 @@ sealed interface ControlFrame {
         static final int BAD_POSITION = 4;
         /** The HELLO resumes a session this server does not hold: expired, evicted, or from before a restart. */
         static final int UNKNOWN_SESSION = 5;
-        /** The server has as many new sessions waiting for its accept loop as it lets wait: try again later. */
+        /** The server has as many links in handshake, or new sessions waiting for its accept loop, as it lets wait: try again later. */
         static final int BUSY = 6;
 
         @Override
@@ -223,7 +223,8 @@ sealed interface ControlFrame {
                 case VERSION -> "the peer does not speak this session protocol version";
                 case BAD_POSITION -> "the peer found this end's resume position impossible";
                 case UNKNOWN_SESSION -> "the peer does not hold the session (expired, evicted, or it restarted)";
-                case BUSY -> "the server is busy: max-pending-sessions new sessions wait for its accept loop";
+                case BUSY -> "the server is busy (max-handshakes links in handshake, or max-pending-sessions new "
+                        + "sessions waiting for its accept loop): retrying";
                 default -> "reason " + reason;
             };
         }

@@ -310,8 +310,8 @@ final class SessionProtocol {
         if (handshaking && !handshakeAnswered) {
             cancel(handshakeTimeout);
             connection.logFailedAttempt(handshakeRefusal != null ? handshakeRefusal
-                    : "the server closed the link during the session handshake: it is busy (max-handshakes), or, "
-                    + "if this goes on, it has :session off or is net.async 0.1.1");
+                    : "the link was lost during the session handshake; if this goes on, the server has :session "
+                    + "off or is net.async 0.1.1");
         }
         handshakeRefusal = null;
     }

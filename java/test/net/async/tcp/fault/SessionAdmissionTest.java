@@ -3,7 +3,9 @@ package net.async.tcp.fault;
 
 import static net.async.tcp.Chan.CONNECTED;
 import static net.async.tcp.Chan.DISCONNECTED;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
@@ -112,6 +114,11 @@ class SessionAdmissionTest {
             ClientSocket client;
             try (RawPeer silent = RawPeer.connect(server.port())) { // takes the one handshake and says nothing
                 Await.until(() -> server.stats().handshaking() == 1, Chan.WAIT, "the silent link in handshake");
+                try (RawPeer turnedAway = RawPeer.connect(server.port())) {
+                    // REFUSED(busy), then the close: the client knows it is load, not a lost link
+                    assertArrayEquals(new byte[] {(byte) 0x80, 0x4E, 0x05, 0x01, 0x06}, turnedAway.readBytes(5));
+                    assertTrue(turnedAway.closedByPeer());
+                }
                 client = Tcp.connect(clients, Sockets.HOST, server.port(), client());
                 Await.until(() -> server.stats().handshakesRefused() >= 2, Chan.WAIT, "the client's links closed");
                 assertNoSessionYet(client);
