@@ -18,7 +18,7 @@
            [java.util.function Supplier]
            [net.async.tcp.impl ClojureOptions]
            [net.async.tcp AcceptOptions AcceptOptions$Builder AcceptSocket ClientSocket ConnectOptions
-            ConnectOptions$Builder ConnectOptions$Failover EventLoop EventLoopOptions EventLoopOptions$Builder Tcp]))
+            ConnectOptions$Builder ConnectOptions$Failover EventLoop SocketOptions$Builder EventLoopOptions EventLoopOptions$Builder Tcp]))
 
 (set! *warn-on-reflection* true)
 
@@ -76,12 +76,25 @@
     (UnixDomainSocketAddress/of (unix-path path))
     (InetSocketAddress/createUnresolved ^String (or host "localhost") (int port))))
 
+(defn- socket-options!
+  "Sets on builder b the options connect and accept share."
+  [^SocketOptions$Builder b {:keys [heartbeat-period heartbeat-timeout max-frame-size ssl-context session
+                                    session-expiry session-buffer]}]
+  (cond-> b
+    heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
+    heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
+    max-frame-size    (.maxFrameSize (int max-frame-size))
+    ssl-context       (.sslContext ssl-context)
+    session           (.session (boolean session))
+    session-expiry    (.sessionExpiryMillis (long session-expiry))
+    session-buffer    (.sessionBufferBytes (int session-buffer))))
+
 (defn- connect-options ^ConnectOptions [opts]
   (ClojureOptions/check "connect" opts)
   (let [{:keys [read-chan write-chan reconnect-period reconnect-max-period reconnect-jitter connect-timeout
-                heartbeat-period heartbeat-timeout max-frame-size ssl-context session session-expiry
-                session-buffer failover]} opts
+                failover]} opts
         b (ConnectOptions/builder)]
+    (socket-options! b opts)
     (cond-> b
       read-chan            (.readChan read-chan)
       write-chan           (.writeChan write-chan)
@@ -89,34 +102,20 @@
       reconnect-max-period (.reconnectMaxPeriodMillis (long reconnect-max-period))
       reconnect-jitter     (.reconnectJitter (double reconnect-jitter))
       connect-timeout      (.connectTimeoutMillis (int connect-timeout))
-      failover             (.failover (failover-order failover))
-      ssl-context          (.sslContext ssl-context)
-      heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
-      heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
-      max-frame-size    (.maxFrameSize (int max-frame-size))
-      session           (.session (boolean session))
-      session-expiry    (.sessionExpiryMillis (long session-expiry))
-      session-buffer    (.sessionBufferBytes (int session-buffer)))
+      failover             (.failover (failover-order failover)))
     (.build b)))
 
 (defn- accept-options ^AcceptOptions [opts]
   (ClojureOptions/check "accept" opts)
-  (let [{:keys [accept-chan read-chan-fn write-chan-fn heartbeat-period heartbeat-timeout max-frame-size
-                ssl-context max-connections session session-expiry session-buffer max-detached-sessions
-                max-detached-bytes max-handshakes max-pending-sessions]} opts
+  (let [{:keys [accept-chan read-chan-fn write-chan-fn max-connections max-detached-sessions max-detached-bytes
+                max-handshakes max-pending-sessions]} opts
         b (AcceptOptions/builder)]
+    (socket-options! b opts)
     (cond-> b
-      accept-chan       (.acceptChan accept-chan)
-      ssl-context       (.sslContext ssl-context)
-      max-connections   (.maxConnections (int max-connections))
-      read-chan-fn      (.readChanFactory (chan-factory read-chan-fn))
-      write-chan-fn     (.writeChanFactory (chan-factory write-chan-fn))
-      heartbeat-period  (.heartbeatPeriodMillis (long heartbeat-period))
-      heartbeat-timeout (.heartbeatTimeoutMillis (long heartbeat-timeout))
-      max-frame-size    (.maxFrameSize (int max-frame-size))
-      session           (.session (boolean session))
-      session-expiry    (.sessionExpiryMillis (long session-expiry))
-      session-buffer    (.sessionBufferBytes (int session-buffer))
+      accept-chan           (.acceptChan accept-chan)
+      read-chan-fn          (.readChanFactory (chan-factory read-chan-fn))
+      write-chan-fn         (.writeChanFactory (chan-factory write-chan-fn))
+      max-connections       (.maxConnections (int max-connections))
       max-detached-sessions (.maxDetachedSessions (int max-detached-sessions))
       max-detached-bytes    (.maxDetachedBytes (long max-detached-bytes))
       max-handshakes        (.maxHandshakes (int max-handshakes))

@@ -2,13 +2,10 @@
 package net.async.tcp;
 
 import java.util.function.Supplier;
-import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Acceptor.DetachedLimits;
 import net.async.tcp.impl.AdmissionLimits;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.Checks;
-import net.async.tcp.impl.SessionSettings;
-import net.async.tcp.impl.Settings;
 
 /**
  * Options of {@code accept}, with the original library's names and defaults. The heartbeat and
@@ -24,7 +21,7 @@ import net.async.tcp.impl.Settings;
  * Immutable; the builder is for one thread. The factories are called on the event loop and must
  * not block.
  */
-public final class AcceptOptions {
+public final class AcceptOptions extends SocketOptions {
     private static final Supplier<Object> UNBUFFERED = Chans::chan;
 
     private final Object acceptChan;
@@ -33,9 +30,9 @@ public final class AcceptOptions {
     private final int maxConnections;
     private final DetachedLimits detachedLimits;
     private final AdmissionLimits admissionLimits;
-    private final Settings settings;
 
     private AcceptOptions(Builder b) {
+        super(b);
         this.acceptChan = b.acceptChan;
         this.readChanFactory = b.readChanFactory != null ? b.readChanFactory : UNBUFFERED;
         this.writeChanFactory = b.writeChanFactory != null ? b.writeChanFactory : UNBUFFERED;
@@ -47,8 +44,6 @@ public final class AcceptOptions {
         this.admissionLimits = new AdmissionLimits(
                 b.maxHandshakes != null ? b.maxHandshakes : AdmissionLimits.DEFAULT_HANDSHAKES,
                 b.maxPendingSessions != null ? b.maxPendingSessions : AdmissionLimits.DEFAULT_PENDING_SESSIONS);
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
-                SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
 
     /** {@return the options with every value at its default} */
@@ -73,21 +68,6 @@ public final class AcceptOptions {
         return writeChanFactory;
     }
 
-    /** {@return the milliseconds without a write before a heartbeat is sent} */
-    public long heartbeatPeriodMillis() {
-        return settings.heartbeatPeriodMillis();
-    }
-
-    /** {@return the milliseconds without a read before the link counts as stuck} */
-    public long heartbeatTimeoutMillis() {
-        return settings.heartbeatTimeoutMillis();
-    }
-
-    /** {@return the longest payload accepted from or sent to the peer, in bytes} */
-    public int maxFrameSize() {
-        return settings.maxFrameSize();
-    }
-
     /**
      * Accepted connections alive at once; beyond it new ones are closed at once and counted.
      *
@@ -95,11 +75,6 @@ public final class AcceptOptions {
      */
     public int maxConnections() {
         return maxConnections;
-    }
-
-    /** {@return the TLS context, or {@code null} for plain TCP} */
-    public SslContext sslContext() {
-        return settings.tls();
     }
 
     /** {@return the detached sessions kept before the oldest is evicted, in session mode} */
@@ -130,37 +105,11 @@ public final class AcceptOptions {
         return admissionLimits;
     }
 
-    /** {@return whether session mode is on: no message lost or duplicated across reconnects} */
-    public boolean session() {
-        return settings.session() != null;
-    }
-
-    /** {@return the milliseconds a detached session is kept, and a close waits for the peer's acknowledgement} */
-    public long sessionExpiryMillis() {
-        return settings.session() != null ? settings.session().expiryMillis() : SessionSettings.DEFAULT_EXPIRY_MILLIS;
-    }
-
-    /** {@return the bytes of sent but unacknowledged messages kept before writers wait, in session mode} */
-    public int sessionBufferBytes() {
-        return settings.session() != null ? settings.session().bufferBytes() : SessionSettings.DEFAULT_BUFFER_BYTES;
-    }
-
-    Settings settings() {
-        return settings;
-    }
-
     /** Unset values take the defaults; {@link #build()} validates. */
-    public static final class Builder {
+    public static final class Builder extends SocketOptions.Builder<Builder> {
         private Object acceptChan;
         private Supplier<Object> readChanFactory;
         private Supplier<Object> writeChanFactory;
-        private Long heartbeatPeriodMillis;
-        private Long heartbeatTimeoutMillis;
-        private Integer maxFrameSize;
-        private SslContext sslContext;
-        private Boolean session;
-        private Long sessionExpiryMillis;
-        private Integer sessionBufferBytes;
         private Integer maxConnections;
         private Integer maxDetachedSessions;
         private Long maxDetachedBytes;
@@ -204,50 +153,6 @@ public final class AcceptOptions {
         }
 
         /**
-         * Milliseconds without a write before a heartbeat is sent; default 5000.
-         *
-         * @param millis the period in milliseconds; must be &gt; 0
-         * @return this builder
-         */
-        public Builder heartbeatPeriodMillis(long millis) {
-            this.heartbeatPeriodMillis = millis;
-            return this;
-        }
-
-        /**
-         * Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period.
-         *
-         * @param millis the timeout in milliseconds; must be longer than the heartbeat period
-         * @return this builder
-         */
-        public Builder heartbeatTimeoutMillis(long millis) {
-            this.heartbeatTimeoutMillis = millis;
-            return this;
-        }
-
-        /**
-         * Longest payload accepted from or sent to the peer, in bytes; default 16 MiB.
-         *
-         * @param bytes the limit in bytes; must be &gt; 0
-         * @return this builder
-         */
-        public Builder maxFrameSize(int bytes) {
-            this.maxFrameSize = bytes;
-            return this;
-        }
-
-        /**
-         * TLS for every link: a server context ({@code SslContextBuilder.forServer(...)}), with {@code clientAuth(REQUIRE)} for mutual authentication; the client's certificate principal then arrives as {@code :peer-principal}. Default: plain TCP, byte-compatible with the original library.
-         *
-         * @param context a server TLS context, or {@code null} for plain TCP
-         * @return this builder
-         */
-        public Builder sslContext(SslContext context) {
-            this.sslContext = context;
-            return this;
-        }
-
-        /**
          * Accepted connections alive at once; more are closed at once and counted; default unlimited.
          *
          * @param count the limit; must be &gt; 0
@@ -255,44 +160,6 @@ public final class AcceptOptions {
          */
         public Builder maxConnections(int count) {
             this.maxConnections = count;
-            return this;
-        }
-
-        /**
-         * Session mode: while a session lives, every message arrives exactly once and in order,
-         * across any number of lost links and reconnects. The client must have it on too; default off
-         * (the wire and every behaviour stay the original's).
-         *
-         * @param on whether session mode is on
-         * @return this builder
-         */
-        public Builder session(boolean on) {
-            this.session = on;
-            return this;
-        }
-
-        /**
-         * Milliseconds a session whose client is away is kept, counted from when it lost its
-         * link, and a close waits for the client to acknowledge every message; default 120000.
-         *
-         * @param millis the expiry in milliseconds; must be &gt; 0
-         * @return this builder
-         */
-        public Builder sessionExpiryMillis(long millis) {
-            this.sessionExpiryMillis = millis;
-            return this;
-        }
-
-        /**
-         * Bytes of sent but unacknowledged messages kept per connection, in session mode; once
-         * full, the library stops taking from write-chan until the peer acknowledges. Each message
-         * counts its length plus 32 bytes. Default 4 MiB.
-         *
-         * @param bytes the buffer in bytes; must be &gt; 0
-         * @return this builder
-         */
-        public Builder sessionBufferBytes(int bytes) {
-            this.sessionBufferBytes = bytes;
             return this;
         }
 

@@ -2,11 +2,8 @@
 package net.async.tcp;
 
 import net.async.tcp.impl.Checks;
-import io.netty.handler.ssl.SslContext;
 import net.async.tcp.impl.Chans;
 import net.async.tcp.impl.ReconnectPolicy;
-import net.async.tcp.impl.SessionSettings;
-import net.async.tcp.impl.Settings;
 
 /**
  * Options of {@code connect}, with the original library's names and defaults.
@@ -21,7 +18,7 @@ import net.async.tcp.impl.Settings;
  * <h2>Threading</h2>
  * Immutable; the builder is for one thread.
  */
-public final class ConnectOptions {
+public final class ConnectOptions extends SocketOptions {
     /** Milliseconds between reconnect attempts unless {@link Builder#reconnectPeriodMillis} says otherwise. */
     public static final long DEFAULT_RECONNECT_PERIOD_MILLIS = 1000;
     /** Milliseconds a dial may take unless {@link Builder#connectTimeoutMillis} says otherwise. */
@@ -32,7 +29,6 @@ public final class ConnectOptions {
     private final ReconnectPolicy reconnect;
     private final int connectTimeoutMillis;
     private final Failover failover;
-    private final Settings settings;
 
     /**
      * The order in which a client that knows several servers tries them in each round, after the
@@ -46,6 +42,7 @@ public final class ConnectOptions {
     }
 
     private ConnectOptions(Builder b) {
+        super(b);
         this.readChan = b.readChan;
         this.writeChan = b.writeChan;
         long period = b.reconnectPeriodMillis != null ? b.reconnectPeriodMillis : DEFAULT_RECONNECT_PERIOD_MILLIS;
@@ -56,8 +53,6 @@ public final class ConnectOptions {
                 b.connectTimeoutMillis != null ? b.connectTimeoutMillis : DEFAULT_CONNECT_TIMEOUT_MILLIS,
                 "connect-timeout");
         this.failover = b.failover != null ? b.failover : Failover.IN_ORDER;
-        this.settings = Settings.of(b.heartbeatPeriodMillis, b.heartbeatTimeoutMillis, b.maxFrameSize, b.sslContext,
-                SessionSettings.of(b.session, b.sessionExpiryMillis, b.sessionBufferBytes));
     }
 
     /** {@return the options with every value at its default} */
@@ -108,47 +103,8 @@ public final class ConnectOptions {
         return failover;
     }
 
-    /** {@return the milliseconds without a write before a heartbeat is sent} */
-    public long heartbeatPeriodMillis() {
-        return settings.heartbeatPeriodMillis();
-    }
-
-    /** {@return the milliseconds without a read before the link counts as stuck} */
-    public long heartbeatTimeoutMillis() {
-        return settings.heartbeatTimeoutMillis();
-    }
-
-    /** {@return the longest payload accepted from or sent to the peer, in bytes} */
-    public int maxFrameSize() {
-        return settings.maxFrameSize();
-    }
-
-    /** {@return the TLS context, or {@code null} for plain TCP} */
-    public SslContext sslContext() {
-        return settings.tls();
-    }
-
-    /** {@return whether session mode is on: no message lost or duplicated across reconnects} */
-    public boolean session() {
-        return settings.session() != null;
-    }
-
-    /** {@return the milliseconds a detached session is kept, and a close waits for the peer's acknowledgement} */
-    public long sessionExpiryMillis() {
-        return settings.session() != null ? settings.session().expiryMillis() : SessionSettings.DEFAULT_EXPIRY_MILLIS;
-    }
-
-    /** {@return the bytes of sent but unacknowledged messages kept before writers wait, in session mode} */
-    public int sessionBufferBytes() {
-        return settings.session() != null ? settings.session().bufferBytes() : SessionSettings.DEFAULT_BUFFER_BYTES;
-    }
-
-    Settings settings() {
-        return settings;
-    }
-
     /** Unset values take the defaults; {@link #build()} validates. */
-    public static final class Builder {
+    public static final class Builder extends SocketOptions.Builder<Builder> {
         private Object readChan;
         private Object writeChan;
         private Long reconnectPeriodMillis;
@@ -156,13 +112,6 @@ public final class ConnectOptions {
         private Double reconnectJitter;
         private Integer connectTimeoutMillis;
         private Failover failover;
-        private Long heartbeatPeriodMillis;
-        private Long heartbeatTimeoutMillis;
-        private Integer maxFrameSize;
-        private SslContext sslContext;
-        private Boolean session;
-        private Long sessionExpiryMillis;
-        private Integer sessionBufferBytes;
 
         private Builder() {
         }
@@ -244,89 +193,6 @@ public final class ConnectOptions {
          */
         public Builder connectTimeoutMillis(int millis) {
             this.connectTimeoutMillis = millis;
-            return this;
-        }
-
-        /**
-         * Milliseconds without a write before a heartbeat is sent; default 5000.
-         *
-         * @param millis the period in milliseconds; must be &gt; 0
-         * @return this builder
-         */
-        public Builder heartbeatPeriodMillis(long millis) {
-            this.heartbeatPeriodMillis = millis;
-            return this;
-        }
-
-        /**
-         * Milliseconds without a read before the link counts as stuck; default 4 × heartbeat period.
-         *
-         * @param millis the timeout in milliseconds; must be longer than the heartbeat period
-         * @return this builder
-         */
-        public Builder heartbeatTimeoutMillis(long millis) {
-            this.heartbeatTimeoutMillis = millis;
-            return this;
-        }
-
-        /**
-         * Longest payload accepted from or sent to the peer, in bytes; default 16 MiB.
-         *
-         * @param bytes the limit in bytes; must be &gt; 0
-         * @return this builder
-         */
-        public Builder maxFrameSize(int bytes) {
-            this.maxFrameSize = bytes;
-            return this;
-        }
-
-        /**
-         * TLS for every link: a client context ({@code SslContextBuilder.forClient()}); the server's certificate must name the host dialed. Default: plain TCP, byte-compatible with the original library.
-         *
-         * @param context a client TLS context, or {@code null} for plain TCP
-         * @return this builder
-         */
-        public Builder sslContext(SslContext context) {
-            this.sslContext = context;
-            return this;
-        }
-
-        /**
-         * Session mode: while a session lives, every message arrives exactly once and in order,
-         * across any number of lost links and reconnects. The server must have it on too; default off
-         * (the wire and every behaviour stay the original's).
-         *
-         * @param on whether session mode is on
-         * @return this builder
-         */
-        public Builder session(boolean on) {
-            this.session = on;
-            return this;
-        }
-
-        /**
-         * In session mode, milliseconds a close waits, across reconnects, for the server to
-         * acknowledge every message before it gives up; the server's own expiry says how long it
-         * keeps a session whose client is away. Default 120000.
-         *
-         * @param millis the wait in milliseconds; must be &gt; 0
-         * @return this builder
-         */
-        public Builder sessionExpiryMillis(long millis) {
-            this.sessionExpiryMillis = millis;
-            return this;
-        }
-
-        /**
-         * Bytes of sent but unacknowledged messages kept per connection, in session mode; once
-         * full, the library stops taking from write-chan until the peer acknowledges. Each message
-         * counts its length plus 32 bytes. Default 4 MiB.
-         *
-         * @param bytes the buffer in bytes; must be &gt; 0
-         * @return this builder
-         */
-        public Builder sessionBufferBytes(int bytes) {
-            this.sessionBufferBytes = bytes;
             return this;
         }
 

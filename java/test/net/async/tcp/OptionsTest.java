@@ -61,6 +61,20 @@ class OptionsTest {
         }
     }
 
+    @Test
+    void sessionValuesSetWithSessionModeOffAreKeptAndShared() {
+        ConnectOptions client = ConnectOptions.builder().sessionExpiryMillis(5_000).sessionBufferBytes(65_536).build();
+        AcceptOptions server = AcceptOptions.builder().sessionExpiryMillis(7_000).heartbeatPeriodMillis(100).build();
+        assertEquals(false, client.session());
+        assertEquals(5_000, client.sessionExpiryMillis(), "as set, though session mode is off");
+        assertEquals(65_536, client.sessionBufferBytes());
+        assertEquals(7_000, server.sessionExpiryMillis());
+        assertEquals(400, server.heartbeatTimeoutMillis(), "the shared default: 4 heartbeat periods");
+        SocketOptions shared = server; // one base for both: the common options read the same way
+        assertEquals(100, shared.heartbeatPeriodMillis());
+        assertRejected("session-expiry", () -> ConnectOptions.builder().sessionExpiryMillis(0).build());
+    }
+
     private static void assertRejected(String option, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().startsWith(option), e.getMessage());

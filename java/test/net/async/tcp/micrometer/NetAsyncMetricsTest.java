@@ -107,7 +107,7 @@ class NetAsyncMetricsTest {
 
             int before = registry.getMeters().size();
             cached.close();
-            assertEquals(before - 20, registry.getMeters().size(), "its twenty meters removed");
+            assertEquals(before - 21, registry.getMeters().size(), "its twenty-one meters removed");
             assertTrue(registry.find("netasync.messages.sent").tag("name", "cached").meters().isEmpty());
         }
     }
