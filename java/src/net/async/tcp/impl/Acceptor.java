@@ -99,7 +99,7 @@ public final class Acceptor implements Reactor.Member {
             this.accepted = new Inbox(acceptChan, loop, this::setAccepting, Acceptor::closeUnclaimed);
         } else {
             this.admission = new Admission(admission);
-            this.sessions = new SessionTable(this::openSessionOnLoop, settings, limits.sessions(), limits.bytes());
+            this.sessions = new SessionTable(this::openSession, settings, limits.sessions(), limits.bytes());
             this.accepted = new Inbox(acceptChan, loop, open -> { }, Acceptor::closeUnclaimed,
                     announced -> this.admission.announced());
         }
@@ -187,6 +187,7 @@ public final class Acceptor implements Reactor.Member {
     }
 
     private void startOnLoop() {
+        assert loop.inEventLoop();
         if (!reactor.isRunning()) {
             shutdownOnLoop();
             return;
@@ -219,6 +220,7 @@ public final class Acceptor implements Reactor.Member {
 
     /** A new link, on the thread it was given (any of the loop's): count it, and give it its pipeline. */
     private void acceptOnLoop(Channel child) {
+        assert child.eventLoop().inEventLoop();
         if (!server.isOpen()) {
             child.close();
             return;
@@ -242,6 +244,7 @@ public final class Acceptor implements Reactor.Member {
 
     /** A session link belongs to no connection until its HELLO says which session it carries. */
     private void awaitHelloOnLoop(Channel child) {
+        assert child.eventLoop().inEventLoop();
         if (!admission.startHandshake()) {
             // said, so that the client logs "busy", not a lost link; it retries with its backoff
             child.writeAndFlush(new ControlFrame.Refused(ControlFrame.Refused.BUSY).encode(child.alloc()))
@@ -258,7 +261,7 @@ public final class Acceptor implements Reactor.Member {
     }
 
     /** {@return a new session, or {@code null} when max-pending-sessions already wait for accept-chan} */
-    private Connection openSessionOnLoop(SessionId id, EventLoop on) {
+    private Connection openSession(SessionId id, EventLoop on) {
         if (!admission.openSession()) {
             logRefusal("max-pending-sessions " + admission.limits().pendingSessions() + " reached (new sessions "
                     + "waiting for accept-chan): refusing session " + id + " (" + admission.sessionsRefused() + " refused so far)");
@@ -345,6 +348,7 @@ public final class Acceptor implements Reactor.Member {
 
     @Override
     public void shutdownOnLoop() {
+        assert loop.inEventLoop();
         if (closedCheck != null) {
             closedCheck.cancel(false);
         }

@@ -317,6 +317,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** An accepted link that failed before it was ready (TLS): nobody ever saw its channels. */
     private void closeUnannouncedOnLoop() {
+        assert loop.inEventLoop();
         state = State.CLOSED;
         reactor.totals().retireOnLoop(loop, counters);
         onEnd.accept(this);
@@ -326,6 +327,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     private void linkLostOnLoop() {
+        assert loop.inEventLoop();
         if (state == State.CLOSED) {
             return;
         }
@@ -345,6 +347,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     private void announceDisconnectOnLoop() {
+        assert loop.inEventLoop();
         if (!disconnectAnnounced) {
             disconnectAnnounced = true;
             inbox.deliver(Keywords.DISCONNECTED);
@@ -394,6 +397,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** The end, whatever the cause: {@code :closed} is the last value read-chan yields, then it closes. */
     void finishOnLoop() {
+        assert loop.inEventLoop();
         if (state == State.CLOSED) {
             return;
         }
@@ -457,24 +461,29 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     void handshakingOnLoop() {
+        assert loop.inEventLoop();
         state = State.HANDSHAKING;
     }
 
     /** The link's end will be the connection's end: the session is saying goodbye, or was told it. */
     void closingOnLoop() {
+        assert loop.inEventLoop();
         state = State.CLOSING;
     }
 
     void deliverOnLoop(Object event) {
+        assert loop.inEventLoop();
         inbox.deliver(event);
     }
 
     void pumpOnLoop() {
+        assert loop.inEventLoop();
         outbox.pump();
     }
 
     /** Server: {@code ch} carries this session from now on; an older link still attached is closed. */
     void replaceLinkOnLoop(Channel ch, ChannelHandler handshake) {
+        assert loop.inEventLoop();
         if (channel != null) {
             Channel old = channel;
             channel = null;
@@ -547,12 +556,14 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     private Stats statsOnLoop() {
+        assert loop.inEventLoop();
         return counters.snapshot(state.name().toLowerCase(java.util.Locale.ROOT), state == State.CLOSED ? 0 : 1,
                 waitingIn(), waitingOut(), AcceptorCounts.NONE, server);
     }
 
     /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */
     void loseSessionOnLoop() {
+        assert loop.inEventLoop();
         if (state != State.CLOSED) {
             counters.sessionLost();
         }

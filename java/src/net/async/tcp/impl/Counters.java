@@ -127,11 +127,13 @@ final class Counters {
 
         /** On the ended connection's thread. */
         void retireOnLoop(EventLoop loop, Counters counters) {
+            assert loop.inEventLoop();
             ended.computeIfAbsent(loop, l -> new Counters()).add(counters);
         }
 
         /** On {@code loop}, or on any thread once {@code loop} has ended. */
         void addToOnLoop(EventLoop loop, Counters sum) {
+            assert loop.inEventLoop() || loop.isTerminated(); // or read once the thread has ended
             Counters onThread = ended.get(loop);
             if (onThread != null) {
                 sum.add(onThread);

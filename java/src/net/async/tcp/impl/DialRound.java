@@ -3,6 +3,7 @@ package net.async.tcp.impl;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolver;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -35,6 +36,7 @@ final class DialRound {
         ChannelFuture connect(Remote server, SocketAddress address);
     }
 
+    private final EventLoop loop;
     private final Iterator<Remote> servers;
     private final AddressResolver<InetSocketAddress> resolver;
     private final Attempt attempt;
@@ -46,14 +48,15 @@ final class DialRound {
     private Remote server;
     private Iterator<SocketAddress> addresses;
 
-    DialRound(List<Remote> servers, AddressResolver<InetSocketAddress> resolver, Attempt attempt,
-              BooleanSupplier wanted, SocketAddress preferred, Promise<Channel> result) {
+    DialRound(EventLoop loop, List<Remote> servers, AddressResolver<InetSocketAddress> resolver, Attempt attempt,
+              BooleanSupplier wanted, SocketAddress preferred) {
+        this.loop = loop;
         this.servers = servers.iterator();
         this.resolver = resolver;
         this.attempt = attempt;
         this.wanted = wanted;
         this.preferred = preferred;
-        this.result = result;
+        this.result = loop.newPromise();
     }
 
     /** Starts the round; {@return the link of the first address that answers, or why none did} */
@@ -63,6 +66,7 @@ final class DialRound {
     }
 
     private void next() {
+        assert loop.inEventLoop();
         if (!wanted.getAsBoolean()) {
             result.tryFailure(new ConnectException("the connection ended while it dialed"));
         } else if (addresses != null && addresses.hasNext()) {
@@ -83,6 +87,7 @@ final class DialRound {
     }
 
     private void resolvedOnLoop(Future<List<InetSocketAddress>> resolved) {
+        assert loop.inEventLoop();
         if (resolved.isSuccess()) {
             List<SocketAddress> all = new ArrayList<>(resolved.getNow());
             if (all.remove(preferred)) {

@@ -92,8 +92,7 @@ final class Dialer {
         if (resolver == null) {
             resolver = OffLoopResolver.GROUP.getResolver(loop); // on the loop: it must be running
         }
-        return new DialRound(roundOrder(), resolver, this::connect, wanted, lastWorkedAddress, loop.newPromise())
-                .start();
+        return new DialRound(loop, roundOrder(), resolver, this::connect, wanted, lastWorkedAddress).start();
     }
 
     private List<Remote> roundOrder() {

@@ -74,6 +74,7 @@ final class SessionProtocol {
 
     /** Client: the first frame on a new link resumes the session, or opens one. */
     void helloOnLoop() {
+        assert loop.inEventLoop();
         connection.handshakingOnLoop();
         handshakeAnswered = false;
         Channel ch = connection.link();
@@ -89,6 +90,7 @@ final class SessionProtocol {
 
     /** Client: the server's answer; it holds the session, new or not, and says where to resume. */
     private void welcomedOnLoop(Welcome welcome) {
+        assert loop.inEventLoop();
         cancel(handshakeTimeout);
         if (!welcome.id().equals(session.id())) {
             protocolErrorOnLoop("WELCOME for session " + welcome.id() + ", not ours");
@@ -112,6 +114,7 @@ final class SessionProtocol {
      * carrying again what the old one had not seen acknowledged: where a message may arrive twice.
      */
     private void sessionLostOnLoop() {
+        assert loop.inEventLoop();
         SessionId lost = session.id();
         connection.counters().sessionLost();
         session.restart();
@@ -133,6 +136,7 @@ final class SessionProtocol {
      * @return false when {@code peerReceived} is impossible: the link is refused and the session untouched
      */
     boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
+        assert loop.inEventLoop();
         if (!isPossiblePosition(peerReceived)) {
             // behind what the client acknowledged: an old link's HELLO, overtaken by a newer one under
             // churn, a normal event; beyond what we sent: a peer that is wrong, worth a WARN
@@ -171,6 +175,7 @@ final class SessionProtocol {
 
     /** A message from the peer: counted, unless it came where a WELCOME was due (the peer has sessions off). */
     boolean payloadOnLoop() {
+        assert loop.inEventLoop();
         if (!connection.isUp()) {
             connection.logFailedAttempt("the server sent a message instead of answering the session hello: it has "
                     + ":session off or is net.async 0.1.1; turn it on at both ends");
@@ -182,6 +187,7 @@ final class SessionProtocol {
     }
 
     void controlOnLoop(ControlFrame frame) {
+        assert loop.inEventLoop();
         if (frame instanceof Ack ack && connection.isUp()) {
             ackedOnLoop(ack.delivered());
         } else if (frame instanceof Welcome welcome && connection.isHandshaking()) {
@@ -214,6 +220,7 @@ final class SessionProtocol {
     }
 
     private void ackedOnLoop(long delivered) {
+        assert loop.inEventLoop();
         if (!session.outbound().ackTo(delivered)) {
             protocolErrorOnLoop("ACK of position " + delivered + ", beyond the " + session.outbound().sent()
                     + " messages sent");
@@ -225,6 +232,7 @@ final class SessionProtocol {
 
     /** The peer ended the session; whatever of ours it did not take goes on a new one, if we go on. */
     private void byeReceivedOnLoop(Bye bye) {
+        assert loop.inEventLoop();
         if (!isPossiblePosition(bye.received())) {
             protocolErrorOnLoop("BYE at position " + bye.received() + ", outside "
                     + session.outbound().acked() + ".." + session.outbound().sent());
@@ -253,6 +261,7 @@ final class SessionProtocol {
      * lost its goodbye with a link. It says what the server took; the rest goes on a new session.
      */
     private void lostGoodbyeOnLoop(Bye bye) {
+        assert loop.inEventLoop();
         cancel(handshakeTimeout);
         handshakeAnswered = true;
         log.debug("{} the server had ended it; its goodbye was lost with a link", connection);
@@ -263,6 +272,7 @@ final class SessionProtocol {
     }
 
     private void protocolErrorOnLoop(String what) {
+        assert loop.inEventLoop();
         log.warn("{} session protocol error, dropping the link: {}", connection, what);
         LinkEnd.note(connection.link(), Stats.Cause.BAD_FRAME);
         connection.link().close();
@@ -272,6 +282,7 @@ final class SessionProtocol {
 
     /** A value reached read-chan (or was dropped there): count it, and acknowledge now or soon. */
     void deliveredOnLoop(Object value) {
+        assert loop.inEventLoop();
         if (!(value instanceof byte[] payload)) {
             return;
         }
@@ -289,6 +300,7 @@ final class SessionProtocol {
     }
 
     private void sendAckOnLoop() {
+        assert loop.inEventLoop();
         // without a link the ack is not needed: the next HELLO or WELCOME carries the position
         Channel ch = connection.link();
         if (ch != null && connection.isUp()) {
@@ -298,6 +310,7 @@ final class SessionProtocol {
 
     /** Data is about to be flushed: a pending ack rides along. */
     void beforeFlushOnLoop(Channel ch) {
+        assert loop.inEventLoop();
         if (connection.isUp() && session.ackPending()) {
             ch.write(session.ack().encode(ch.alloc()), ch.voidPromise());
         }
@@ -307,6 +320,7 @@ final class SessionProtocol {
 
     /** The link went down; a handshake that did not finish is a failed attempt. */
     void linkDownOnLoop(boolean handshaking) {
+        assert loop.inEventLoop();
         if (handshaking && !handshakeAnswered) {
             cancel(handshakeTimeout);
             connection.logFailedAttempt(handshakeRefusal != null ? handshakeRefusal
@@ -318,6 +332,7 @@ final class SessionProtocol {
 
     /** Server: the link is gone; the session waits session-expiry for its client, in the table's bounds. */
     void detachedOnLoop() {
+        assert loop.inEventLoop();
         expiry = loop.schedule(() -> {
             log.debug("{} expired: no link for {} ms", connection, session.settings().expiryMillis());
             connection.loseSessionOnLoop();
@@ -330,6 +345,7 @@ final class SessionProtocol {
      * BYE; it waits for that across links for at most session-expiry.
      */
     void writeChanClosedOnLoop() {
+        assert loop.inEventLoop();
         closeRequested = true;
         if (!session.isWelcomed() && session.outbound().isEmpty() && !connection.isUp()) {
             connection.finishOnLoop(); // no session to end, nothing to deliver
@@ -349,6 +365,7 @@ final class SessionProtocol {
 
     /** After a close, once the link is up and every message acknowledged: goodbye. */
     void byeIfDoneOnLoop() {
+        assert loop.inEventLoop();
         if (closeRequested && connection.isUp() && session.outbound().isEmpty()) {
             Channel ch = connection.link();
             byeSent = true;
@@ -361,6 +378,7 @@ final class SessionProtocol {
 
     /** The connection has ended: no timer of the session's may fire, and the table forgets it. */
     void finishedOnLoop() {
+        assert loop.inEventLoop();
         cancel(handshakeTimeout);
         cancel(expiry);
         cancel(closeDeadline);
@@ -374,6 +392,7 @@ final class SessionProtocol {
      * may be lost, so the connection resumes to say it again rather than end.
      */
     boolean awaitsGoodbyeOnLoop() {
+        assert loop.inEventLoop();
         return sessions == null && byeSent && !goodbyeConfirmed;
     }
 

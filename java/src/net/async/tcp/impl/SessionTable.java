@@ -98,6 +98,7 @@ final class SessionTable {
      *         for another HELLO
      */
     boolean helloOnLoop(Channel ch, ChannelHandler handshake, Hello hello) {
+        assert ch.eventLoop().inEventLoop();
         if (hello.version() != ControlFrame.VERSION) {
             log.warn("[session acceptor] {} speaks session protocol version {}, this end {}: refused",
                     ch.remoteAddress(), hello.version(), ControlFrame.VERSION);

@@ -68,6 +68,7 @@ final class StatsCollector {
     }
 
     private synchronized void addOnLoop(EventLoop thread, List<Connection> onThread, Counters.Totals ended) {
+        assert thread.inEventLoop() || thread.isTerminated(); // or read once the thread has ended
         ended.addToOnLoop(thread, sum);
         for (Connection connection : onThread) {
             if (connection.isClosed()) {
