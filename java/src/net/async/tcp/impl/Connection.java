@@ -58,6 +58,16 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements Outbox.Owner, Reactor.Member {
     private enum State { CONNECTING, HANDSHAKING, CONNECTED, DISCONNECTED, CLOSING, CLOSED }
 
+    /** What a lost link means, by the kind of connection: fixed when it is made. */
+    private enum AfterLoss {
+        /** A client: wait the backoff, dial again. */
+        REDIAL,
+        /** An accepted session: wait, up to session-expiry, for its client to resume. */
+        AWAIT_RESUME,
+        /** A plain accepted connection: it ends with its link. */
+        END
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     private final Reactor reactor;
@@ -67,17 +77,16 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private final Inbox inbox;
     private final Outbox outbox;
     private final Dialer dialer; // null for accepted connections
+    private final AfterLoss afterLoss;
     private final Consumer<Connection> onFirstReady; // accepted: announce on accept-chan
     private final Consumer<Connection> onEnd; // accepted: its acceptor forgets it
     private final Counters counters = new Counters();
     private final String name;
-    // a server that stays away: the first failed dial after a loss at INFO, then one a minute
-    private final LogThrottle dialFailureLog = new LogThrottle(1, TimeUnit.MINUTES);
+    private final AttemptLog attempts = new AttemptLog(this, counters);
     private State state = State.CONNECTING;
     private Channel channel;
     private boolean everReady;
     private boolean disconnectAnnounced;
-    private int failedDials;
     private ScheduledFuture<?> redial;
     private Remote lastServer; // a client's: the server its previous link was on
     private volatile SocketAddress server; // a client's: its current or last link's peer, for stats and events
@@ -98,6 +107,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
                 protocol == null ? new InFlight() : protocol.session().outbound(), counters);
         this.dialer = plan == null ? null : new Dialer(reactor.transport(), loop, plan, new Initializer());
+        this.afterLoss = dialer != null ? AfterLoss.REDIAL : protocol != null ? AfterLoss.AWAIT_RESUME : AfterLoss.END;
         this.onFirstReady = onFirstReady;
         this.onEnd = onEnd;
         this.name = plan == null ? "accepted" : "client->" + dialer;
@@ -209,36 +219,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             return;
         }
         reactor.register(this);
-        state = State.CONNECTING;
+        moveTo(State.CONNECTING);
         dialer.dial(() -> state != State.CLOSED && reactor.isRunning()).addListener(f -> {
             if (!f.isSuccess()) {
-                logFailedDial(f.cause());
+                attempts.dialFailed(f.cause());
                 linkLostOnLoop();
             }
         });
-    }
-
-    /**
-     * A server that stays away must not fill the log: the first failed dial after a loss is
-     * logged at INFO, then one line a minute while it lasts; every attempt at DEBUG.
-     */
-    private void logFailedDial(Throwable cause) {
-        if (failedAttemptLoggedAtInfo()) {
-            log.info("{} cannot connect ({}): {}", this, attemptsSoFar(), Failures.reason(cause));
-        } else {
-            Failures.log(log, this, cause);
-        }
-    }
-
-    /** Counts a failed dial or handshake: {@return whether this one is worth a line at INFO} */
-    private boolean failedAttemptLoggedAtInfo() {
-        counters.dialFailed();
-        failedDials++;
-        return dialFailureLog.allow();
-    }
-
-    private String attemptsSoFar() {
-        return failedDials + " attempt" + (failedDials == 1 ? "" : "s") + " so far";
     }
 
     /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
@@ -271,10 +258,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         boolean first = !everReady;
         everReady = true;
         counters.linkUp(first);
-        state = State.CONNECTED;
+        moveTo(State.CONNECTED);
         disconnectAnnounced = false;
-        failedDials = 0;
-        dialFailureLog.reset();
+        attempts.reset();
         if (dialer != null) {
             Remote before = dialer.server() == null ? null : lastServer;
             dialer.connected();
@@ -303,12 +289,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         channel = null;
         outbox.detach();
         if (state == State.CONNECTED) { // not when we closed it ourselves (CLOSING, or CLOSED and counted)
-            counters.disconnected(LinkEnd.of(ch));
+            // a shutdown closes both ends of a loop's own links: the far end's close may be read first
+            counters.disconnected(reactor.isRunning() ? LinkEnd.of(ch) : Stats.Cause.SHUTDOWN);
         }
         if (protocol != null) {
             protocol.linkDownOnLoop(state == State.HANDSHAKING);
         }
-        if (dialer == null && !everReady && protocol == null) {
+        if (afterLoss == AfterLoss.END && !everReady) {
             closeUnannouncedOnLoop();
             return;
         }
@@ -318,7 +305,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     /** An accepted link that failed before it was ready (TLS): nobody ever saw its channels. */
     private void closeUnannouncedOnLoop() {
         assert loop.inEventLoop();
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         reactor.totals().retireOnLoop(loop, counters);
         onEnd.accept(this);
         Chans.close(inbox.chan());
@@ -332,16 +319,17 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             return;
         }
         boolean goodbyeLost = state == State.CLOSING && protocol != null && protocol.awaitsGoodbyeOnLoop();
-        if ((state == State.CLOSING && !goodbyeLost) || (dialer == null && protocol == null)) {
+        // shutting down: its own shutdown task is on its way, and read-chan's next value must be :closed
+        if ((state == State.CLOSING && !goodbyeLost) || afterLoss == AfterLoss.END || !reactor.isRunning()) {
             finishOnLoop();
             return;
         }
-        state = State.DISCONNECTED;
+        moveTo(State.DISCONNECTED);
         announceDisconnectOnLoop();
-        if (dialer != null) {
-            redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            protocol.detachedOnLoop();
+        switch (afterLoss) {
+            case REDIAL -> redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
+            case AWAIT_RESUME -> protocol.detachedOnLoop();
+            case END -> throw new AssertionError("ended above");
         }
         outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
@@ -364,7 +352,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             protocol.writeChanClosedOnLoop();
         } else if (state == State.CONNECTED) {
             // completes after every earlier write, so all that was written reaches the socket first
-            state = State.CLOSING;
+            moveTo(State.CLOSING);
             Channel ch = channel;
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> closeGracefullyOnLoop(ch));
         } else if (state != State.CLOSING) {
@@ -401,7 +389,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         if (state == State.CLOSED) {
             return;
         }
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         if (redial != null) {
             redial.cancel(false);
         }
@@ -462,13 +450,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     void handshakingOnLoop() {
         assert loop.inEventLoop();
-        state = State.HANDSHAKING;
+        moveTo(State.HANDSHAKING);
     }
 
     /** The link's end will be the connection's end: the session is saying goodbye, or was told it. */
     void closingOnLoop() {
         assert loop.inEventLoop();
-        state = State.CLOSING;
+        moveTo(State.CLOSING);
     }
 
     void deliverOnLoop(Object event) {
@@ -497,22 +485,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         Pipeline.attachAfterHello(ch.pipeline(), handshake, new LinkHandler(), counters);
     }
 
-    /** A handshake that failed counts, and is logged, like a failed dial. */
-    void logFailedAttempt(String why) {
-        if (failedAttemptLoggedAtInfo()) {
-            log.info("{} session handshake failed ({}): {}", this, attemptsSoFar(), why);
-        } else {
-            log.debug("{} session handshake failed: {}", this, why);
-        }
-    }
-
-    /** A refusal repeats with every attempt while the configuration is wrong: once per loss, then a minute. */
-    void logRefusal(String why) {
-        if (dialFailureLog.allow()) {
-            log.warn("{} session refused: {}", this, why);
-        } else {
-            log.debug("{} session refused again: {}", this, why);
-        }
+    /** {@return the log of this client's failed attempts, which the session protocol adds to} */
+    AttemptLog attempts() {
+        return attempts;
     }
 
     // ---- what the numbers a user can watch are made of ----
@@ -553,6 +528,15 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading stats", e);
         }
+    }
+
+    /** The one place {@code state} changes: every transition of the diagram above passes here. */
+    private void moveTo(State next) {
+        assert loop.inEventLoop();
+        if (log.isTraceEnabled()) {
+            log.trace("{} {} -> {}", this, state, next);
+        }
+        state = next;
     }
 
     private Stats statsOnLoop() {

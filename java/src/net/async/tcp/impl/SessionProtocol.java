@@ -82,7 +82,7 @@ final class SessionProtocol {
         cancel(handshakeTimeout);
         handshakeTimeout = loop.schedule(() -> {
             if (ch == connection.link() && connection.isHandshaking()) {
-                connection.logFailedAttempt("no answer to the session hello within heartbeat-timeout");
+                connection.attempts().handshakeFailed("no answer to the session hello within heartbeat-timeout");
                 ch.close();
             }
         }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -177,7 +177,7 @@ final class SessionProtocol {
     boolean payloadOnLoop() {
         assert loop.inEventLoop();
         if (!connection.isUp()) {
-            connection.logFailedAttempt("the server sent a message instead of answering the session hello: it has "
+            connection.attempts().handshakeFailed("the server sent a message instead of answering the session hello: it has "
                     + ":session off or is net.async 0.1.1; turn it on at both ends");
             connection.link().close();
             return false;
@@ -212,7 +212,7 @@ final class SessionProtocol {
             handshakeRefusal = refused.explanation(); // load, not a mistake: a failed attempt like any other
             connection.link().close();
         } else if (frame instanceof Refused refused) {
-            connection.logRefusal(refused.explanation());
+            connection.attempts().refused(refused.explanation());
             connection.link().close();
         } else if (!(frame instanceof Ack || frame instanceof Bye) || !connection.isClosing()) {
             protocolErrorOnLoop("unexpected " + frame);
@@ -323,7 +323,7 @@ final class SessionProtocol {
         assert loop.inEventLoop();
         if (handshaking && !handshakeAnswered) {
             cancel(handshakeTimeout);
-            connection.logFailedAttempt(handshakeRefusal != null ? handshakeRefusal
+            connection.attempts().handshakeFailed(handshakeRefusal != null ? handshakeRefusal
                     : "the link was lost during the session handshake; if this goes on, the server has :session "
                     + "off or is net.async 0.1.1");
         }
