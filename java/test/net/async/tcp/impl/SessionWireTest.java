@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class SessionWireTest {
     private static final Duration QUIET = Duration.ofMillis(300);
+    private static final long PATIENT_MILLIS = Chan.WAIT.toMillis();
 
     @Test
     void aResumeOfASessionTheServerDoesNotHoldIsRefusedAndTheLinkMayOpenANewOne() throws Exception {
@@ -84,8 +85,8 @@ class SessionWireTest {
     @Test
     void aSecondLinkResumingALiveSessionTakesItOverAndClosesTheFirst() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
-            try (Peer first = Peer.connect(server.port()); Peer second = Peer.connect(server.port());
-                 Peer impostor = Peer.connect(server.port())) {
+            // each link connects just before its HELLO: one silent for heartbeat-timeout is dropped as stuck
+            try (Peer first = Peer.connect(server.port())) {
                 first.send(new Hello(1, SessionId.random(), false, 0, 4096));
                 Welcome opened = assertInstanceOf(Welcome.class, first.read());
                 ClientSocket session = Sockets.nextAccepted(server);
@@ -93,22 +94,26 @@ class SessionWireTest {
                 Chan.put(session.writeChan(), Chan.bytes("x"));
                 assertEquals("x", first.readText());
 
-                second.send(new Hello(1, opened.id(), true, 1, 4096));
-                Welcome resumed = assertInstanceOf(Welcome.class, second.read());
-                assertTrue(resumed.existed());
-                assertEquals(opened.id(), resumed.id());
-                assertTrue(first.closedByPeer(), "the older link is closed");
-                assertEquals(List.of(DISCONNECTED, CONNECTED), Chan.take(session.readChan(), 2));
-                second.sendPayload("y");
-                assertEquals("y", Chan.take(session.readChan()));
-                Chan.put(session.writeChan(), Chan.bytes("z"));
-                assertEquals("z", second.readText(), "x was received before: not sent again");
+                try (Peer second = Peer.connect(server.port())) {
+                    second.send(new Hello(1, opened.id(), true, 1, 4096));
+                    Welcome resumed = assertInstanceOf(Welcome.class, second.read());
+                    assertTrue(resumed.existed());
+                    assertEquals(opened.id(), resumed.id());
+                    assertTrue(first.closedByPeer(), "the older link is closed");
+                    assertEquals(List.of(DISCONNECTED, CONNECTED), Chan.take(session.readChan(), 2));
+                    second.sendPayload("y");
+                    assertEquals("y", Chan.take(session.readChan()));
+                    Chan.put(session.writeChan(), Chan.bytes("z"));
+                    assertEquals("z", second.readText(), "x was received before: not sent again");
 
-                impostor.send(new Hello(1, opened.id(), true, 5, 4096));
-                assertEquals(new Refused(Refused.BAD_POSITION), impostor.read(), "5 of our messages? we sent 2");
-                assertTrue(impostor.closedByPeer());
-                second.sendPayload("still");
-                assertEquals("still", Chan.take(session.readChan()), "a refused resume leaves the session alone");
+                    try (Peer impostor = Peer.connect(server.port())) {
+                        impostor.send(new Hello(1, opened.id(), true, 5, 4096));
+                        assertEquals(new Refused(Refused.BAD_POSITION), impostor.read(), "5 of our messages? we sent 2");
+                        assertTrue(impostor.closedByPeer());
+                        second.sendPayload("still");
+                        assertEquals("still", Chan.take(session.readChan()), "a refused resume leaves the session alone");
+                    }
+                }
             }
         }
     }
@@ -116,7 +121,7 @@ class SessionWireTest {
     @Test
     void aStaleHelloBehindWhatTheClientAcknowledgedIsRefusedQuietly() throws Exception {
         try (Trouble trouble = Trouble.watch(); EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
-            try (Peer live = Peer.connect(server.port()); Peer stale = Peer.connect(server.port())) {
+            try (Peer live = Peer.connect(server.port())) {
                 live.send(new Hello(1, SessionId.random(), false, 0, 4096));
                 Welcome opened = assertInstanceOf(Welcome.class, live.read());
                 ClientSocket session = Sockets.nextAccepted(server);
@@ -128,10 +133,13 @@ class SessionWireTest {
                 live.sendPayload("after the ack");
                 assertEquals("after the ack", Chan.take(session.readChan()), "the ack has been read before it");
 
-                // an old link's HELLO from before the ack, overtaken under churn: refused, no WARN
-                stale.send(new Hello(1, opened.id(), true, 1, 4096));
-                assertEquals(new Refused(Refused.BAD_POSITION), stale.read());
-                assertTrue(stale.closedByPeer());
+                // an old link's HELLO from before the ack, overtaken under churn: refused, no WARN (it
+                // connects now: a link silent for heartbeat-timeout would be dropped as stuck first)
+                try (Peer stale = Peer.connect(server.port())) {
+                    stale.send(new Hello(1, opened.id(), true, 1, 4096));
+                    assertEquals(new Refused(Refused.BAD_POSITION), stale.read());
+                    assertTrue(stale.closedByPeer());
+                }
                 live.sendPayload("still here");
                 assertEquals("still here", Chan.take(session.readChan()), "the live link is left alone");
             }
@@ -245,7 +253,7 @@ class SessionWireTest {
 
     @Test
     void anIdlePlainClientIsRefusedAfterTwiceHeartbeatTimeout() throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listenFast(loop)) {
             ClientSocket idle = Sockets.connect(loop, server.port()); // heartbeats every 50 ms, nothing else
             assertEquals(CONNECTED, Chan.take(idle.readChan()));
             long connected = System.nanoTime();
@@ -258,7 +266,7 @@ class SessionWireTest {
 
     @Test
     void aSilentLinkIsDroppedAsStuck() throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listenFast(loop);
              Peer silent = Peer.connect(server.port())) {
             assertTrue(silent.closedByPeer());
         }
@@ -320,7 +328,17 @@ class SessionWireTest {
         }
     }
 
+    /**
+     * A session server for these raw peers, which send no heartbeats: they are not dropped as stuck
+     * however slow the machine, where a test does not wait for that.
+     */
     private static AcceptSocket listen(EventLoop loop) throws Exception {
+        return Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().heartbeatTimeoutMillis(PATIENT_MILLIS)
+                .session(true).build());
+    }
+
+    /** A session server with the fast timeouts of {@link Sockets}, for the tests of those timeouts. */
+    private static AcceptSocket listenFast(EventLoop loop) throws Exception {
         return Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build());
     }
 
