@@ -1,161 +1,94 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.SocketAddress;
 import java.security.Principal;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import net.async.tcp.Stats;
-import net.async.tcp.impl.ControlFrame.Refused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One logical connection: the user's read-chan and write-chan on one side, the current Netty
  * channel (or none) on the other. A client connection outlives its links and redials; an
- * accepted one ends with its link, unless it carries a session.
+ * accepted one ends with its link, unless it carries a session. Its states and their transitions
+ * are {@link LinkState}'s, and {@code moveTo} is the one place they change.
  *
- * <pre>
- *              link ready                      link lost / stuck / bad frame
- * CONNECTING ──(TCP, then TLS)──▶ CONNECTED ─────────────────────────────────▶ DISCONNECTED
- *   │    ▲          │ session: HELLO  ▲ WELCOME                                     │
- *   │    │          └──▶ HANDSHAKING ─┘                                            │
- *   │    └───────────────── reconnect-period elapsed (clients only) ───────────────┘
- *   └── dial failed ──▶ DISCONNECTED │
- *                                    │ write-chan closed: flush, then shut down output (FIN);
- *                                    │ session: first every message acknowledged, then BYE
- *                                    ▼
- *                                 CLOSING ── peer closed ──▶ CLOSED
- *
- * accepted connections: link lost ──▶ CLOSED;   any state: shutdown ──▶ CLOSED
- * accepted sessions:    link lost ──▶ DISCONNECTED ── the client resumes ──▶ CONNECTED
- *                                                 └─ session-expiry, eviction ──▶ CLOSED
- * </pre>
- *
- * Every state change the user can see goes through the same {@link Inbox} as the payloads, so
+ * <p>Every state change the user can see goes through the same {@link Inbox} as the payloads, so
  * {@code :connected} always precedes the messages of its link and {@code :closed} is last.
  *
- * <p>In session mode the outbox keeps each message until the peer acknowledges it, and a
- * {@link SessionProtocol} decides what the session frames mean: every link starts with a
- * handshake that says where each side resumes, acks flow back, a BYE ends the session. A
- * server's sessions are found by id in its {@link SessionTable}.
+ * <p>What the frames mean is its {@link LinkMode}'s, plain or session; where links come from, and
+ * what a lost one means, its {@link LinkSource}'s: redial, await a resume, or end.
  *
  * <h2>Threading</h2>
  * All state is confined to the reactor's event loop: methods ending in {@code OnLoop} assert it,
  * Netty calls the handlers there, and core.async callbacks hop onto it.
  */
 public final class Connection implements Outbox.Owner, Reactor.Member {
-    private enum State { CONNECTING, HANDSHAKING, CONNECTED, DISCONNECTED, CLOSING, CLOSED }
-
-    /** What a lost link means, by the kind of connection: fixed when it is made. */
-    private enum AfterLoss {
-        /** A client: wait the backoff, dial again. */
-        REDIAL,
-        /** An accepted session: wait, up to session-expiry, for its client to resume. */
-        AWAIT_RESUME,
-        /** A plain accepted connection: it ends with its link. */
-        END
-    }
-
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     private final Reactor reactor;
     private final EventLoop loop;
     private final Settings settings;
-    private final SessionProtocol protocol; // null in plain mode
+    private final LinkMode mode;
+    private final LinkSource source;
     private final Inbox inbox;
     private final Outbox outbox;
-    private final Dialer dialer; // null for accepted connections
-    private final AfterLoss afterLoss;
-    private final Consumer<Connection> onFirstReady; // accepted: announce on accept-chan
-    private final Consumer<Connection> onEnd; // accepted: its acceptor forgets it
     private final Counters counters = new Counters();
-    private final String name;
     private final AttemptLog attempts = new AttemptLog(this, counters);
-    private State state = State.CONNECTING;
+    private LinkState state = LinkState.CONNECTING;
     private Channel channel;
     private boolean everReady;
     private boolean disconnectAnnounced;
-    private ScheduledFuture<?> redial;
-    private Remote lastServer; // a client's: the server its previous link was on
-    private volatile SocketAddress server; // a client's: its current or last link's peer, for stats and events
 
+    /** @param sessions the server's table for an accepted session, else {@code null} */
     private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                       DialPlan plan, Consumer<Connection> onFirstReady, Consumer<Connection> onEnd, SessionTable sessions,
-                       SessionId sessionId) {
+                       Function<Connection, LinkSource> source, SessionTable sessions, SessionId sessionId) {
         this.reactor = reactor;
         this.loop = loop;
         this.settings = settings;
-        this.protocol = settings.session() == null ? null : new SessionProtocol(this, loop,
+        this.mode = settings.session() == null ? new PlainMode(this) : new SessionProtocol(this, loop,
                 new Session(settings.session(), sessionId != null ? sessionId : SessionId.random()), sessions,
                 settings.heartbeatTimeoutMillis());
-        // a session's flow control is its acks: it reads on whatever the user does, so that acks are
-        // always read, and the peer sends at most its session-buffer of messages nobody has taken
-        this.inbox = protocol == null ? new Inbox(readChan, loop, this::setReading, dropped -> { })
-                : new Inbox(readChan, loop, open -> { }, dropped -> { }, protocol::deliveredOnLoop);
-        this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this,
-                protocol == null ? new InFlight() : protocol.session().outbound(), counters);
-        this.dialer = plan == null ? null : new Dialer(reactor.transport(), loop, plan, new Initializer());
-        this.afterLoss = dialer != null ? AfterLoss.REDIAL : protocol != null ? AfterLoss.AWAIT_RESUME : AfterLoss.END;
-        this.onFirstReady = onFirstReady;
-        this.onEnd = onEnd;
-        this.name = plan == null ? "accepted" : "client->" + dialer;
+        this.source = source.apply(this);
+        this.inbox = mode.newInbox(readChan, loop, this::setReading);
+        this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this, mode.retention(), counters);
     }
 
-    /**
-     * A client connection; call {@link #start()} to dial.
-     *
-     * @param reactor              the loop to run on
-     * @param readChan             the channel to deliver events and payloads to
-     * @param writeChan            the channel to take payloads from
-     * @param settings             heartbeat, frame and TLS settings
-     * @param plan                 the servers to dial, in which order, and when to redial
-     * @return the connection, not yet dialing
-     */
+    /** {@return a client connection that dials the servers of {@code plan} once {@link #start}ed} */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
                                     DialPlan plan) {
-        return new Connection(reactor, reactor.next(), readChan, writeChan, settings, plan, c -> { }, c -> { },
+        EventLoop loop = reactor.next();
+        return new Connection(reactor, loop, readChan, writeChan, settings, c -> new Redial(c, reactor, loop, plan),
                 null, null);
     }
 
     /**
-     * An accepted connection, to be installed on its channel by {@link #initChannel}, on the
-     * channel's thread.
-     *
-     * @param onReady called on the loop once the link is ready (after the TLS handshake, if any);
-     *                a link that never gets ready closes without a word to anybody
+     * {@return an accepted connection, for {@link #initChannel} on its channel's thread}; {@code onReady}
+     * runs once the link is ready (after TLS, if any): a link that never gets ready closes unannounced.
      */
     static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                                Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, onReady, onEnd, null, null);
+        return new Connection(reactor, loop, readChan, writeChan, settings, c -> Accepted.link(c, onReady, onEnd),
+                null, null);
     }
 
-    /**
-     * An accepted session, named {@code id} by its client; links come to it through its
-     * {@link SessionProtocol#attachOnLoop}.
-     *
-     * @param onReady called on the loop when its first link is attached
-     */
+    /** {@return an accepted session named {@code id}; links reach it by {@link SessionProtocol#attachOnLoop}} */
     static Connection acceptedSession(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
                                       Settings settings, SessionTable sessions, SessionId id,
                                       Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, null, onReady, onEnd, sessions, id);
+        return new Connection(reactor, loop, readChan, writeChan, settings,
+                c -> Accepted.resumes(c, onReady, onEnd, () -> c.protocol().detachedOnLoop()), sessions, id);
     }
 
     /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
     SessionProtocol protocol() {
-        return protocol;
+        return mode instanceof SessionProtocol protocol ? protocol : null;
     }
 
     /** {@return the read-chan} */
@@ -170,7 +103,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** Starts dialing; from any thread. Throws {@code IllegalStateException} after shutdown. */
     public void start() {
-        reactor.execute(loop, this::dialOnLoop);
+        reactor.execute(loop, source::startOnLoop);
     }
 
     /** {@return the thread this connection lives on, for its whole life} */
@@ -184,14 +117,9 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return channel == null ? null : channel.remoteAddress();
     }
 
-    /**
-     * A client's server, from any thread.
-     *
-     * @return the resolved address of its link while one is up, else of the last one that was;
-     *         {@code null} for an accepted connection or before the first link
-     */
+    /** {@return a client's server, from any thread: its link's while up, else the last one's; or null} */
     public SocketAddress serverAddress() {
-        return server;
+        return source.server();
     }
 
     /** The TLS peer's identity once the link is ready, or {@code null} without TLS or client certificates. */
@@ -200,54 +128,52 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     void initChannel(Channel ch) {
-        SslHandler tls = settings.tls() == null ? null
-                : dialer == null ? settings.tls().newHandler(ch.alloc())
-                : dialer.newTlsHandler(settings.tls(), ch.alloc());
-        Pipeline.install(ch.pipeline(), settings, tls, new LinkHandler(), counters);
+        SslHandler tls = settings.tls() == null ? null : source.newTlsHandler(settings.tls(), ch.alloc());
+        Pipeline.install(ch.pipeline(), settings, tls, newLinkHandler(), counters);
         // a backlog left from the previous link keeps the new one paused until the user catches up
-        ch.config().setAutoRead(protocol != null || !inbox.isBackedUp());
+        ch.config().setAutoRead(protocol() != null || !inbox.isBackedUp());
     }
 
-    private void dialOnLoop() {
+    private LinkHandler newLinkHandler() {
+        return new LinkHandler(this, mode, inbox, outbox, counters);
+    }
+
+    /** A client is about to dial: {@return whether it still wants a link} */
+    boolean dialingOnLoop() {
         assert loop.inEventLoop();
-        redial = null;
-        if (state == State.CLOSED) {
-            return;
+        if (state == LinkState.CLOSED) {
+            return false;
         }
         if (!reactor.isRunning()) {
             finishOnLoop(); // started while the loop was shutting down
-            return;
+            return false;
         }
         reactor.register(this);
-        moveTo(State.CONNECTING);
-        dialer.dial(() -> state != State.CLOSED && reactor.isRunning()).addListener(f -> {
-            if (!f.isSuccess()) {
-                attempts.dialFailed(f.cause());
-                linkLostOnLoop();
-            }
-        });
+        moveTo(LinkState.CONNECTING);
+        return true;
+    }
+
+    /** {@return whether a dial under way should go on; on the loop} */
+    boolean wantsLink() {
+        return state != LinkState.CLOSED && reactor.isRunning();
+    }
+
+    void dialFailedOnLoop(Throwable cause) {
+        assert loop.inEventLoop();
+        attempts.dialFailed(cause);
+        linkLostOnLoop();
     }
 
     /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
-    private void linkActiveOnLoop(Channel ch) {
+    void linkActiveOnLoop(Channel ch) {
         assert loop.inEventLoop();
-        if (state == State.CLOSED) {
+        if (state == LinkState.CLOSED) {
             ch.close();
             return;
         }
         channel = ch;
         if (settings.tls() == null) {
-            linkReadyOnLoop();
-        }
-    }
-
-    /** TCP is up, and TLS if any: in session mode the handshake comes first. */
-    private void linkReadyOnLoop() {
-        assert loop.inEventLoop();
-        if (protocol != null) {
-            protocol.helloOnLoop();
-        } else {
-            linkUpOnLoop();
+            mode.linkReadyOnLoop();
         }
     }
 
@@ -258,79 +184,49 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         boolean first = !everReady;
         everReady = true;
         counters.linkUp(first);
-        moveTo(State.CONNECTED);
+        moveTo(LinkState.CONNECTED);
         disconnectAnnounced = false;
         attempts.reset();
-        if (dialer != null) {
-            Remote before = dialer.server() == null ? null : lastServer;
-            dialer.connected();
-            lastServer = dialer.server();
-            server = channel.remoteAddress();
-            if (dialer.hasSeveralServers() && before != null && !before.equals(lastServer)) {
-                log.info("{} now on server {} ({}), was on {}", this, lastServer, channel.remoteAddress(), before);
-            }
-        }
         log.debug("{} connected to {}", this, channel.remoteAddress());
-        if (first) {
-            onFirstReady.accept(this);
-        }
+        source.linkUpOnLoop(channel, first);
         inbox.deliver(Keywords.CONNECTED);
         outbox.attach(channel);
-        if (protocol != null) {
-            protocol.byeIfDoneOnLoop();
-        }
+        mode.linkUpOnLoop();
     }
 
-    private void linkDownOnLoop(Channel ch) {
+    void linkDownOnLoop(Channel ch) {
         assert loop.inEventLoop();
         if (ch != channel) {
             return;
         }
         channel = null;
         outbox.detach();
-        if (state == State.CONNECTED) { // not when we closed it ourselves (CLOSING, or CLOSED and counted)
+        if (state == LinkState.CONNECTED) { // not when we closed it ourselves (CLOSING, or CLOSED and counted)
             // a shutdown closes both ends of a loop's own links: the far end's close may be read first
             counters.disconnected(reactor.isRunning() ? LinkEnd.of(ch) : Stats.Cause.SHUTDOWN);
         }
-        if (protocol != null) {
-            protocol.linkDownOnLoop(state == State.HANDSHAKING);
-        }
-        if (afterLoss == AfterLoss.END && !everReady) {
-            closeUnannouncedOnLoop();
+        mode.linkDownOnLoop(state == LinkState.HANDSHAKING);
+        if (source.endsWithLink() && !everReady) {
+            endOnLoop(false); // an accepted link that failed before it was ready (TLS): nobody saw its channels
             return;
         }
         linkLostOnLoop();
     }
 
-    /** An accepted link that failed before it was ready (TLS): nobody ever saw its channels. */
-    private void closeUnannouncedOnLoop() {
-        assert loop.inEventLoop();
-        moveTo(State.CLOSED);
-        reactor.totals().retireOnLoop(loop, counters);
-        onEnd.accept(this);
-        Chans.close(inbox.chan());
-        Chans.close(outbox.chan());
-        reactor.unregister(this);
-    }
-
     private void linkLostOnLoop() {
         assert loop.inEventLoop();
-        if (state == State.CLOSED) {
+        if (state == LinkState.CLOSED) {
             return;
         }
-        boolean goodbyeLost = state == State.CLOSING && protocol != null && protocol.awaitsGoodbyeOnLoop();
+        boolean goodbyeLost = state == LinkState.CLOSING && mode.awaitsGoodbyeOnLoop();
         // shutting down: its own shutdown task is on its way, and read-chan's next value must be :closed
-        if ((state == State.CLOSING && !goodbyeLost) || afterLoss == AfterLoss.END || !reactor.isRunning()) {
+        if ((state == LinkState.CLOSING && !goodbyeLost) || source.endsWithLink() || !reactor.isRunning()) {
             finishOnLoop();
             return;
         }
-        moveTo(State.DISCONNECTED);
+        moveTo(LinkState.DISCONNECTED);
         announceDisconnectOnLoop();
-        switch (afterLoss) {
-            case REDIAL -> redial = loop.schedule(this::dialOnLoop, dialer.nextDelayMillis(), TimeUnit.MILLISECONDS);
-            case AWAIT_RESUME -> protocol.detachedOnLoop();
-            case END -> throw new AssertionError("ended above");
-        }
+        source.awaitNextLinkOnLoop();
         outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
 
@@ -342,40 +238,24 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         }
     }
 
+    /** {@return whether read-chan was told the last link was lost, and no link has been up since} */
+    boolean hasAnnouncedLoss() {
+        return disconnectAnnounced;
+    }
+
     @Override
     public void onWriteChanClosed() {
         assert loop.inEventLoop();
-        if (state == State.CLOSED) {
-            return; // the take that saw write-chan closed by our own finish
+        if (state != LinkState.CLOSED) { // else: the take that saw write-chan closed by our own finish
+            mode.writeChanClosedOnLoop();
         }
-        if (protocol != null) {
-            protocol.writeChanClosedOnLoop();
-        } else if (state == State.CONNECTED) {
-            // completes after every earlier write, so all that was written reaches the socket first
-            moveTo(State.CLOSING);
-            Channel ch = channel;
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> closeGracefullyOnLoop(ch));
-        } else if (state != State.CLOSING) {
-            finishOnLoop();
-        }
-    }
-
-    /**
-     * Sends FIN, then reads and drops whatever still arrives until the peer closes too. A plain
-     * close with unread input sends RST instead, and an RST makes the peer discard what it has not
-     * read yet: our last messages. A peer that goes silent is dropped as stuck, as ever.
-     */
-    void closeGracefullyOnLoop(Channel ch) {
-        assert loop.inEventLoop();
-        ((DuplexChannel) ch).shutdownOutput();
-        ch.config().setAutoRead(true);
     }
 
     @Override
     public void shutdownOnLoop() {
         assert loop.inEventLoop();
         if (channel != null) {
-            if (state == State.CONNECTED) {
+            if (state == LinkState.CONNECTED) {
                 counters.disconnected(Stats.Cause.SHUTDOWN); // now: its end is counted before the totals are
             }
             channel.close();
@@ -385,46 +265,36 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** The end, whatever the cause: {@code :closed} is the last value read-chan yields, then it closes. */
     void finishOnLoop() {
+        endOnLoop(true);
+    }
+
+    private void endOnLoop(boolean announced) {
         assert loop.inEventLoop();
-        if (state == State.CLOSED) {
+        if (state == LinkState.CLOSED) {
             return;
         }
-        moveTo(State.CLOSED);
-        if (redial != null) {
-            redial.cancel(false);
-        }
-        if (protocol != null) {
-            protocol.finishedOnLoop();
-        }
+        moveTo(LinkState.CLOSED);
+        mode.finishedOnLoop();
         reactor.totals().retireOnLoop(loop, counters);
-        onEnd.accept(this);
-        log.debug("{} closed", this);
-        inbox.deliver(Keywords.CLOSED);
-        inbox.closeWhenDrained();
-        Chans.close(outbox.chan());
-        releaseParkedWrites();
+        source.endedOnLoop();
+        if (announced) {
+            log.debug("{} closed", this);
+            inbox.deliver(Keywords.CLOSED);
+            inbox.closeWhenDrained();
+        } else {
+            Chans.close(inbox.chan());
+        }
+        outbox.close();
         reactor.unregister(this);
     }
 
-    /**
-     * close! fails pending takes but leaves parked puts parked until someone takes them: a writer
-     * whose put was waiting (socket full, or between two takes) when the connection ended would
-     * wait forever. Take them: they complete, and their values go the way of any message in
-     * flight when a connection ends. At most 1024 puts can park on a channel.
-     */
-    private void releaseParkedWrites() {
-        while (Chans.poll(outbox.chan()) != null) {
-            // dropped: nothing will ever send it
-        }
-    }
-
     private void setReading(boolean open) {
-        if (channel != null && state != State.CLOSING) {
+        if (channel != null && state != LinkState.CLOSING) {
             channel.config().setAutoRead(open);
         }
     }
 
-    // ---- what the session protocol asks of the link ----
+    // ---- what the link modes ask of the link ----
 
     /** {@return the current link, or {@code null} while there is none} */
     Channel link() {
@@ -432,31 +302,29 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     boolean isUp() {
-        return state == State.CONNECTED;
+        return state == LinkState.CONNECTED;
     }
 
     boolean isHandshaking() {
-        return state == State.HANDSHAKING;
+        return state == LinkState.HANDSHAKING;
     }
 
     boolean isClosing() {
-        return state == State.CLOSING;
+        return state == LinkState.CLOSING;
     }
 
     /** On the connection's thread: whether it has ended. */
     boolean isClosed() {
-        return state == State.CLOSED;
+        return state == LinkState.CLOSED;
     }
 
     void handshakingOnLoop() {
-        assert loop.inEventLoop();
-        moveTo(State.HANDSHAKING);
+        moveTo(LinkState.HANDSHAKING);
     }
 
-    /** The link's end will be the connection's end: the session is saying goodbye, or was told it. */
+    /** The link's end will be the connection's end: write-chan was closed, or the session is saying goodbye. */
     void closingOnLoop() {
-        assert loop.inEventLoop();
-        moveTo(State.CLOSING);
+        moveTo(LinkState.CLOSING);
     }
 
     void deliverOnLoop(Object event) {
@@ -482,12 +350,35 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
             announceDisconnectOnLoop();
         }
         channel = ch;
-        Pipeline.attachAfterHello(ch.pipeline(), handshake, new LinkHandler(), counters);
+        Pipeline.attachAfterHello(ch.pipeline(), handshake, newLinkHandler(), counters);
     }
 
     /** {@return the log of this client's failed attempts, which the session protocol adds to} */
     AttemptLog attempts() {
         return attempts;
+    }
+
+    /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */
+    void loseSessionOnLoop() {
+        assert loop.inEventLoop();
+        if (state != LinkState.CLOSED) {
+            counters.sessionLost();
+        }
+        finishOnLoop();
+    }
+
+    @Override
+    public void beforeFlush(Channel ch) {
+        mode.beforeFlushOnLoop(ch);
+    }
+
+    /** The one place {@code state} changes: every transition of the diagram above passes here. */
+    private void moveTo(LinkState next) {
+        assert loop.inEventLoop();
+        if (log.isTraceEnabled()) {
+            log.trace("{} {} -> {}", this, state, next);
+        }
+        state = next;
     }
 
     // ---- what the numbers a user can watch are made of ----
@@ -496,153 +387,30 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return counters;
     }
 
-    /** Adds this connection's counts to {@code sum}, on its thread. */
-    void addStatsOnLoop(Counters sum) {
+    /** Adds this connection's counts to {@code sum} unless it has ended, on its thread. */
+    void addStatsOnLoop(StatsCollector sum) {
         assert loop.inEventLoop();
-        sum.add(counters);
+        if (state != LinkState.CLOSED) {
+            sum.addLiveOnLoop(counters, inbox.waiting(), outbox.waiting());
+        }
     }
 
-    int waitingIn() {
-        return inbox.waiting();
-    }
-
-    int waitingOut() {
-        return outbox.waiting();
-    }
-
-    /**
-     * This connection's snapshot, read on its thread; blocks: never call it from another event loop.
-     *
-     * @return the snapshot
-     */
+    /** {@return this connection's snapshot, read on its thread}; blocks: never call it from another loop */
     public Stats stats() {
-        if (loop.inEventLoop()) {
-            return statsOnLoop();
-        }
-        try {
-            return loop.submit(this::statsOnLoop).get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
-                 | java.util.concurrent.TimeoutException e) {
-            return counters.snapshot(State.CLOSED.name().toLowerCase(java.util.Locale.ROOT), 0, 0, 0, AcceptorCounts.NONE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading stats", e);
-        }
-    }
-
-    /** The one place {@code state} changes: every transition of the diagram above passes here. */
-    private void moveTo(State next) {
-        assert loop.inEventLoop();
-        if (log.isTraceEnabled()) {
-            log.trace("{} {} -> {}", this, state, next);
-        }
-        state = next;
+        return StatsCollector.readOn(loop, this::statsOnLoop,
+                () -> counters.snapshot(LinkState.CLOSED.statsName(), 0, 0, 0, AcceptorCounts.NONE));
     }
 
     private Stats statsOnLoop() {
         assert loop.inEventLoop();
-        return counters.snapshot(state.name().toLowerCase(java.util.Locale.ROOT), state == State.CLOSED ? 0 : 1,
-                waitingIn(), waitingOut(), AcceptorCounts.NONE, server);
-    }
-
-    /** Server: the session is lost to its client (expired, evicted, or its acceptor stopped), and ends. */
-    void loseSessionOnLoop() {
-        assert loop.inEventLoop();
-        if (state != State.CLOSED) {
-            counters.sessionLost();
-        }
-        finishOnLoop();
-    }
-
-    @Override
-    public void beforeFlush(Channel ch) {
-        if (protocol != null) {
-            protocol.beforeFlushOnLoop(ch);
-        }
+        return counters.snapshot(state.statsName(), state == LinkState.CLOSED ? 0 : 1, inbox.waiting(), outbox.waiting(),
+                AcceptorCounts.NONE, source.server());
     }
 
     @Override
     public String toString() {
-        String what = protocol == null ? name : name + " " + protocol;
+        String what = protocol() == null ? source.toString() : source + " " + mode;
         return channel == null ? "[" + what + "]"
                 : "[" + what + " " + channel.localAddress() + " <-> " + channel.remoteAddress() + "]";
-    }
-
-    /** Installs a fresh pipeline on each client link. */
-    private final class Initializer extends ChannelInitializer<Channel> {
-        @Override
-        protected void initChannel(Channel ch) {
-            Connection.this.initChannel(ch);
-        }
-    }
-
-    /** The last handler of one link's pipeline; forwards what happens on that link. */
-    private final class LinkHandler extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            linkActiveOnLoop(ctx.channel());
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (!(evt instanceof SslHandshakeCompletionEvent handshake) || ctx.channel() != channel) {
-                ctx.fireUserEventTriggered(evt);
-            } else if (handshake.isSuccess()) {
-                linkReadyOnLoop();
-            } else {
-                // a client retrying against the same bad certificate says so once per loss, not per attempt
-                if (!disconnectAnnounced) {
-                    log.warn("{} TLS handshake failed: {}", Connection.this, Failures.reason(handshake.cause()));
-                } else {
-                    log.debug("{} TLS handshake failed again: {}", Connection.this, Failures.reason(handshake.cause()));
-                }
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (ctx.channel() != channel) {
-                return; // a link taken over, decoding what it still held as it closed
-            }
-            if (!(msg instanceof byte[] payload)) {
-                protocol.controlOnLoop((ControlFrame) msg);
-                return;
-            }
-            counters.messageIn(payload.length);
-            if (state != State.CLOSING && (protocol == null || protocol.payloadOnLoop())) {
-                inbox.stage(payload); // not after our FIN or our BYE: the peer knows what was taken
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (ctx.channel() == channel) {
-                inbox.flush();
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            linkDownOnLoop(ctx.channel());
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && ctx.channel() == channel) {
-                outbox.pump();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Failures.log(log, Connection.this, cause);
-            LinkEnd.note(ctx.channel(), Failures.cause(cause));
-            if (cause instanceof SessionMismatchException mismatch && mismatch.peerAskedForSession()) {
-                ServerHandshake.refuse(ctx.channel(), Refused.SESSION_OFF); // so the peer can say why
-            } else {
-                ctx.close();
-            }
-        }
     }
 }

@@ -119,11 +119,17 @@ final class Dialer {
         return attempt;
     }
 
-    /** A link came up: the next loss starts the backoff from the first period again, on this server first. */
-    void connected() {
+    /**
+     * A link came up: the next loss starts the backoff from the first period again, on this server first.
+     *
+     * @return the server of the link before this one, or {@code null} before the first
+     */
+    Remote connected() {
+        Remote before = lastWorked;
         failures = 0;
         lastWorked = answered;
         lastWorkedAddress = answeredAddress;
+        return before;
     }
 
     /** {@return the server (as given) of the last link that came up, or {@code null} before the first} */

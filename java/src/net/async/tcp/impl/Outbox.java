@@ -86,6 +86,19 @@ final class Outbox {
         return writeChan;
     }
 
+    /**
+     * Closes write-chan for good. close! fails pending takes but leaves parked puts parked until
+     * someone takes them: a writer whose put was waiting (socket full, or between two takes) would
+     * wait forever. Take them: they complete, and their values go the way of any message in flight
+     * when a connection ends. At most 1024 puts can park on a channel.
+     */
+    void close() {
+        Chans.close(writeChan);
+        while (Chans.poll(writeChan) != null) {
+            // dropped: nothing will ever send it
+        }
+    }
+
     /** A link is up: resend what the retention kept, then start pumping. */
     void attach(Channel channel) {
         assert loop.inEventLoop();

@@ -4,6 +4,7 @@ package net.async.tcp.impl;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.async.tcp.Stats;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Confined to the connection's event loop, like the connection itself.
  */
-final class SessionProtocol {
+final class SessionProtocol implements LinkMode {
     private static final Logger log = LoggerFactory.getLogger(SessionProtocol.class);
 
     private final Connection connection;
@@ -68,6 +69,27 @@ final class SessionProtocol {
 
     Session session() {
         return session;
+    }
+
+    @Override
+    public Inbox newInbox(Object readChan, Executor loop, Inbox.Valve reading) {
+        // the peer's window bounds what arrives, not auto-read; what read-chan took is acked
+        return new Inbox(readChan, loop, open -> { }, dropped -> { }, this::deliveredOnLoop);
+    }
+
+    @Override
+    public Retention retention() {
+        return session.outbound();
+    }
+
+    @Override
+    public void linkReadyOnLoop() {
+        helloOnLoop();
+    }
+
+    @Override
+    public void linkUpOnLoop() {
+        byeIfDoneOnLoop();
     }
 
     // ---- a link starts ----
@@ -174,7 +196,8 @@ final class SessionProtocol {
     // ---- frames on a link ----
 
     /** A message from the peer: counted, unless it came where a WELCOME was due (the peer has sessions off). */
-    boolean payloadOnLoop() {
+    @Override
+    public boolean payloadOnLoop() {
         assert loop.inEventLoop();
         if (!connection.isUp()) {
             connection.attempts().handshakeFailed("the server sent a message instead of answering the session hello: it has "
@@ -186,7 +209,8 @@ final class SessionProtocol {
         return true;
     }
 
-    void controlOnLoop(ControlFrame frame) {
+    @Override
+    public void controlOnLoop(ControlFrame frame) {
         assert loop.inEventLoop();
         if (frame instanceof Ack ack && connection.isUp()) {
             ackedOnLoop(ack.delivered());
@@ -309,7 +333,8 @@ final class SessionProtocol {
     }
 
     /** Data is about to be flushed: a pending ack rides along. */
-    void beforeFlushOnLoop(Channel ch) {
+    @Override
+    public void beforeFlushOnLoop(Channel ch) {
         assert loop.inEventLoop();
         if (connection.isUp() && session.ackPending()) {
             ch.write(session.ack().encode(ch.alloc()), ch.voidPromise());
@@ -319,7 +344,8 @@ final class SessionProtocol {
     // ---- a link ends, a session ends ----
 
     /** The link went down; a handshake that did not finish is a failed attempt. */
-    void linkDownOnLoop(boolean handshaking) {
+    @Override
+    public void linkDownOnLoop(boolean handshaking) {
         assert loop.inEventLoop();
         if (handshaking && !handshakeAnswered) {
             cancel(handshakeTimeout);
@@ -344,7 +370,8 @@ final class SessionProtocol {
      * write-chan closed: the session ends once the peer has acknowledged every message, with a
      * BYE; it waits for that across links for at most session-expiry.
      */
-    void writeChanClosedOnLoop() {
+    @Override
+    public void writeChanClosedOnLoop() {
         assert loop.inEventLoop();
         closeRequested = true;
         if (!session.isWelcomed() && session.outbound().isEmpty() && !connection.isUp()) {
@@ -371,13 +398,13 @@ final class SessionProtocol {
             byeSent = true;
             endedByGoodbye = sessions != null;
             connection.closingOnLoop();
-            ch.writeAndFlush(new Bye(session.received()).encode(ch.alloc()))
-                    .addListener(written -> connection.closeGracefullyOnLoop(ch));
+            GracefulClose.after(ch, new Bye(session.received()).encode(ch.alloc()));
         }
     }
 
     /** The connection has ended: no timer of the session's may fire, and the table forgets it. */
-    void finishedOnLoop() {
+    @Override
+    public void finishedOnLoop() {
         assert loop.inEventLoop();
         cancel(handshakeTimeout);
         cancel(expiry);
@@ -391,7 +418,8 @@ final class SessionProtocol {
      * Client: the link ended after our BYE, but the server's BYE never answered it: the goodbye
      * may be lost, so the connection resumes to say it again rather than end.
      */
-    boolean awaitsGoodbyeOnLoop() {
+    @Override
+    public boolean awaitsGoodbyeOnLoop() {
         assert loop.inEventLoop();
         return sessions == null && byeSent && !goodbyeConfirmed;
     }

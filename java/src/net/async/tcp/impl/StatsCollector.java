@@ -9,8 +9,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import net.async.tcp.Stats;
 
 /**
@@ -71,13 +75,32 @@ final class StatsCollector {
         assert thread.inEventLoop() || thread.isTerminated(); // or read once the thread has ended
         ended.addToOnLoop(thread, sum);
         for (Connection connection : onThread) {
-            if (connection.isClosed()) {
-                continue; // already among the ended, just read
-            }
-            connection.addStatsOnLoop(sum);
-            live++;
-            waitingIn += connection.waitingIn();
-            waitingOut += connection.waitingOut();
+            connection.addStatsOnLoop(this);
+        }
+    }
+
+    /** A live connection's counts and backlogs, on its thread; one that has ended is among the ended. */
+    synchronized void addLiveOnLoop(Counters counters, int waitingIn, int waitingOut) {
+        sum.add(counters);
+        live++;
+        this.waitingIn += waitingIn;
+        this.waitingOut += waitingOut;
+    }
+
+    /**
+     * {@return one connection's snapshot, made by {@code read} on its {@code loop}}, or {@code ended}'s
+     * once the loop no longer runs tasks. Blocks: never call it on another event loop.
+     */
+    static Stats readOn(EventLoop loop, Callable<Stats> read, Supplier<Stats> ended) {
+        try {
+            return loop.inEventLoop() ? read.call() : loop.submit(read).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            return ended.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading stats", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("reading stats failed", e);
         }
     }
 
