@@ -16,38 +16,25 @@ final class Accepted implements LinkSource {
     private final Connection connection;
     private final Consumer<Connection> onReady; // announce it on accept-chan
     private final Consumer<Connection> onEnd; // its acceptor forgets it
-    private final Runnable detached; // a session's wait for its client to resume, or null
+    private final boolean resumes; // a session: its client comes back on new links
 
-    private Accepted(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd,
-                     Runnable detached) {
+    /** @param resumes whether links come again (a session), or the first is the only one */
+    Accepted(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd, boolean resumes) {
         this.connection = connection;
         this.onReady = onReady;
         this.onEnd = onEnd;
-        this.detached = detached;
-    }
-
-    /** {@return a plain accepted connection's source: the one link it was accepted with} */
-    static Accepted link(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Accepted(connection, onReady, onEnd, null);
-    }
-
-    /** {@return an accepted session's source: its client's resumes; {@code detached} starts the wait} */
-    static Accepted resumes(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd,
-                            Runnable detached) {
-        return new Accepted(connection, onReady, onEnd, detached);
+        this.resumes = resumes;
     }
 
     @Override
     public boolean endsWithLink() {
-        return detached == null;
+        return !resumes;
     }
 
     @Override
     public void awaitNextLinkOnLoop() {
-        if (detached == null) {
-            throw new AssertionError("an accepted connection ends with its link");
-        }
-        detached.run();
+        assert resumes : "an accepted connection ends with its link";
+        // the session's mode waits for its client, bounded by its table
     }
 
     @Override

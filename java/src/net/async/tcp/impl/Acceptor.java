@@ -4,7 +4,6 @@ package net.async.tcp.impl;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -19,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +35,15 @@ import org.slf4j.LoggerFactory;
  * close notification, so the acceptor looks at accept-chan every {@value #CLOSED_CHECK_MILLIS} ms.
  * A connection is announced once its link is ready, after the TLS handshake if there is one, with
  * the peer's address as {@code :remote-address} and, with TLS client authentication, its
- * certificate principal as {@code :peer-principal}. Beyond {@code maxConnections} live
- * connections, new ones are closed at once and counted.
+ * certificate principal as {@code :peer-principal}. Who is let in at all is its
+ * {@link Admission}'s to say.
  *
  * <h2>Threading</h2>
  * {@link #bind} runs on the caller's thread and blocks until the port is bound; everything after
- * that is confined to the reactor's event loop, except the rejected counter, which is atomic.
+ * that is confined to the reactor's event loop; accepted links are on every thread, and what they
+ * share ({@link Admission}, the table of sessions, the set of connections) is thread-safe.
  */
-public final class Acceptor implements Reactor.Member {
+public final class Acceptor implements Reactor.Listener {
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     static final long CLOSED_CHECK_MILLIS = 50;
     private static final int EADDRINUSE = 98;
@@ -56,21 +54,16 @@ public final class Acceptor implements Reactor.Member {
     private final Settings settings;
     private final Supplier<Object> readChanFactory;
     private final Supplier<Object> writeChanFactory;
-    private final int maxConnections;
     private final Inbox accepted;
     private final SessionTable sessions; // null without session mode
-    private final Admission admission; // null without session mode
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong acceptedLinks = new AtomicLong();
+    private final LinkMove move; // null without session mode
+    private final Admission admission;
     // its connections alive, on every thread, and the counts of those that have ended
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Counters.Totals ended = new Counters.Totals();
-    // under a flood, one line a second is enough
-    private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private Channel server;
     private Path unixPath; // a Unix socket's file; set by bind before the loop sees this acceptor
     private ScheduledFuture<?> closedCheck;
-    private final AtomicInteger live = new AtomicInteger(); // accepted links are on every thread
 
     /**
      * An acceptor, not yet bound; call {@link #bind}.
@@ -92,14 +85,16 @@ public final class Acceptor implements Reactor.Member {
         this.settings = settings;
         this.readChanFactory = readChanFactory;
         this.writeChanFactory = writeChanFactory;
-        this.maxConnections = maxConnections;
+        this.admission = new Admission(maxConnections, settings.session() == null ? null : admission,
+                () -> server.localAddress());
         if (settings.session() == null) {
-            this.admission = null;
             this.sessions = null;
+            this.move = null;
             this.accepted = new Inbox(acceptChan, loop, this::setAccepting, Acceptor::closeUnclaimed);
         } else {
-            this.admission = new Admission(admission);
-            this.sessions = new SessionTable(this::openSession, settings, limits.sessions(), limits.bytes());
+            this.sessions = new SessionTable(this::openSession, settings.session().expiryMillis(), limits.sessions(),
+                    limits.bytes());
+            this.move = new LinkMove(settings);
             this.accepted = new Inbox(acceptChan, loop, open -> { }, Acceptor::closeUnclaimed,
                     announced -> this.admission.announced());
         }
@@ -206,7 +201,7 @@ public final class Acceptor implements Reactor.Member {
      * @return the count since the acceptor was made
      */
     public long rejectedCount() {
-        return rejected.get();
+        return admission.rejected();
     }
 
     /**
@@ -225,19 +220,15 @@ public final class Acceptor implements Reactor.Member {
             child.close();
             return;
         }
-        if (live.incrementAndGet() > maxConnections) {
-            live.decrementAndGet();
-            reject(child);
+        if (!admission.admitLink(child)) {
             return;
         }
-        child.closeFuture().addListener(f -> live.decrementAndGet());
-        acceptedLinks.incrementAndGet();
         if (sessions != null) {
             awaitHelloOnLoop(child);
             return;
         }
         Connection connection = Connection.accepted(reactor, child.eventLoop(), readChanFactory.get(),
-                writeChanFactory.get(), settings, this::announce, this::ended);
+                writeChanFactory.get(), settings, PlainMode::new, this::announce, this::ended, false);
         connections.add(connection);
         connection.initChannel(child);
     }
@@ -245,15 +236,10 @@ public final class Acceptor implements Reactor.Member {
     /** A session link belongs to no connection until its HELLO says which session it carries. */
     private void awaitHelloOnLoop(Channel child) {
         assert child.eventLoop().inEventLoop();
-        if (!admission.startHandshake()) {
-            // said, so that the client logs "busy", not a lost link; it retries with its backoff
-            child.writeAndFlush(new ControlFrame.Refused(ControlFrame.Refused.BUSY).encode(child.alloc()))
-                    .addListener(ChannelFutureListener.CLOSE);
-            logRefusal("max-handshakes " + admission.limits().handshakes() + " reached (links awaiting HELLO): closing "
-                    + child.remoteAddress() + " (" + admission.handshakesRefused() + " closed so far)");
-            return;
+        if (!admission.startHandshake(child)) {
+            return; // the client retries with its backoff
         }
-        ServerHandshake handshake = new ServerHandshake(sessions, settings.heartbeatTimeoutMillis(),
+        ServerHandshake handshake = new ServerHandshake(sessions, move, settings.heartbeatTimeoutMillis(),
                 admission::handshakeEnded);
         child.closeFuture().addListener(f -> handshake.end());
         Pipeline.installAwaitingHello(child.pipeline(), settings,
@@ -261,22 +247,21 @@ public final class Acceptor implements Reactor.Member {
     }
 
     /** {@return a new session, or {@code null} when max-pending-sessions already wait for accept-chan} */
-    private Connection openSession(SessionId id, EventLoop on) {
-        if (!admission.openSession()) {
-            logRefusal("max-pending-sessions " + admission.limits().pendingSessions() + " reached (new sessions "
-                    + "waiting for accept-chan): refusing session " + id + " (" + admission.sessionsRefused() + " refused so far)");
+    private ServerSession openSession(SessionId id, EventLoop on) {
+        if (!admission.openSession(id)) {
             return null;
         }
-        Connection session = Connection.acceptedSession(reactor, on, readChanFactory.get(), writeChanFactory.get(),
-                settings, sessions, id, this::announce, this::ended);
-        connections.add(session);
+        SessionProtocol session = SessionProtocol.accept(reactor, on, readChanFactory.get(), writeChanFactory.get(),
+                settings, id, sessions, this::announce, this::ended);
+        connections.add(session.connection());
         return session;
     }
 
     /** The link is ready (after TLS, if any), on the connection's thread: hand the connection to the user. */
     private void announce(Connection connection) {
-        Object socket = Keywords.socketMap(connection.readChan(), connection.writeChan(), connection.remoteAddress(),
-                connection.peerPrincipal(), connection::stats);
+        Channel link = connection.link();
+        Object socket = Keywords.socketMap(connection.readChan(), connection.writeChan(), link.remoteAddress(),
+                Tls.peerPrincipal(link), connection::stats);
         Hop.onto(loop, () -> accepted.deliver(socket)); // accept-chan is fed from the acceptor's thread only
     }
 
@@ -299,29 +284,9 @@ public final class Acceptor implements Reactor.Member {
     }
 
     /** {@return what this acceptor counts beside its connections, for its stats and its loop's} */
-    AcceptorCounts counts() {
-        return admission == null
-                ? new AcceptorCounts(acceptedLinks.get(), rejected.get(), 0, 0, 0, 0, 0)
-                : new AcceptorCounts(acceptedLinks.get(), rejected.get(), evictedCount(), admission.handshakesRefused(),
-                        admission.sessionsRefused(), admission.handshaking(), admission.pending());
-    }
-
-    private void reject(Channel child) {
-        long count = rejected.incrementAndGet();
-        child.close();
-        logRefusal("max-connections " + maxConnections + " reached: closing " + child.remoteAddress() + " ("
-                + count + " rejected so far)");
-    }
-
-    /** Under a flood of links turned away, one line a second is enough. */
-    private void logRefusal(String what) {
-        boolean logIt;
-        synchronized (rejectionLog) { // links arrive on every thread
-            logIt = rejectionLog.allow();
-        }
-        if (logIt) {
-            log.warn("[acceptor {}] {}", server.localAddress(), what);
-        }
+    @Override
+    public AcceptorCounts counts() {
+        return admission.counts(evictedCount());
     }
 
     private void setAccepting(boolean open) {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
-import java.security.Principal;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import net.async.tcp.Stats;
@@ -46,49 +45,40 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private boolean everReady;
     private boolean disconnectAnnounced;
 
-    /** @param sessions the server's table for an accepted session, else {@code null} */
     private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                       Function<Connection, LinkSource> source, SessionTable sessions, SessionId sessionId) {
+                       Function<Connection, LinkSource> source, Function<Connection, LinkMode> mode) {
         this.reactor = reactor;
         this.loop = loop;
         this.settings = settings;
-        this.mode = settings.session() == null ? new PlainMode(this) : new SessionProtocol(this, loop,
-                new Session(settings.session(), sessionId != null ? sessionId : SessionId.random()), sessions,
-                settings.heartbeatTimeoutMillis());
+        this.mode = mode.apply(this);
         this.source = source.apply(this);
-        this.inbox = mode.newInbox(readChan, loop, this::setReading);
-        this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this, mode.retention(), counters);
+        this.inbox = this.mode.newInbox(readChan, loop, this::setReading);
+        this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this, this.mode.retention(), counters);
     }
 
     /** {@return a client connection that dials the servers of {@code plan} once {@link #start}ed} */
     public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                    DialPlan plan) {
+                                    DialPlan plan, Function<Connection, LinkMode> mode) {
         EventLoop loop = reactor.next();
         return new Connection(reactor, loop, readChan, writeChan, settings, c -> new Redial(c, reactor, loop, plan),
-                null, null);
+                mode);
     }
 
     /**
-     * {@return an accepted connection, for {@link #initChannel} on its channel's thread}; {@code onReady}
-     * runs once the link is ready (after TLS, if any): a link that never gets ready closes unannounced.
+     * {@return an accepted connection}: plain, installed by {@link #initChannel} on its channel's
+     * thread, or a session ({@code resumes}), whose mode is given its links. {@code onReady} runs
+     * once the first link is ready (after TLS, if any): one that never gets ready closes unannounced.
      */
     static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                               Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        return new Connection(reactor, loop, readChan, writeChan, settings, c -> Accepted.link(c, onReady, onEnd),
-                null, null);
-    }
-
-    /** {@return an accepted session named {@code id}; links reach it by {@link SessionProtocol#attachOnLoop}} */
-    static Connection acceptedSession(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
-                                      Settings settings, SessionTable sessions, SessionId id,
-                                      Consumer<Connection> onReady, Consumer<Connection> onEnd) {
+                               Function<Connection, LinkMode> mode, Consumer<Connection> onReady,
+                               Consumer<Connection> onEnd, boolean resumes) {
         return new Connection(reactor, loop, readChan, writeChan, settings,
-                c -> Accepted.resumes(c, onReady, onEnd, () -> c.protocol().detachedOnLoop()), sessions, id);
+                c -> new Accepted(c, onReady, onEnd, resumes), mode);
     }
 
-    /** {@return the session mode's side of this connection, or {@code null} in plain mode} */
-    SessionProtocol protocol() {
-        return mode instanceof SessionProtocol protocol ? protocol : null;
+    /** {@return what the frames on its links mean, made with it} */
+    LinkMode mode() {
+        return mode;
     }
 
     /** {@return the read-chan} */
@@ -112,26 +102,16 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return loop;
     }
 
-    /** The current link's peer address, or {@code null} while there is no link. */
-    SocketAddress remoteAddress() {
-        return channel == null ? null : channel.remoteAddress();
-    }
-
     /** {@return a client's server, from any thread: its link's while up, else the last one's; or null} */
     public SocketAddress serverAddress() {
         return source.server();
-    }
-
-    /** The TLS peer's identity once the link is ready, or {@code null} without TLS or client certificates. */
-    Principal peerPrincipal() {
-        return channel == null ? null : Tls.peerPrincipal(channel);
     }
 
     void initChannel(Channel ch) {
         SslHandler tls = settings.tls() == null ? null : source.newTlsHandler(settings.tls(), ch.alloc());
         Pipeline.install(ch.pipeline(), settings, tls, newLinkHandler(), counters);
         // a backlog left from the previous link keeps the new one paused until the user catches up
-        ch.config().setAutoRead(protocol() != null || !inbox.isBackedUp());
+        ch.config().setAutoRead(!mode.pausesReads() || !inbox.isBackedUp());
     }
 
     private LinkHandler newLinkHandler() {
@@ -227,6 +207,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         moveTo(LinkState.DISCONNECTED);
         announceDisconnectOnLoop();
         source.awaitNextLinkOnLoop();
+        mode.detachedOnLoop();
         outbox.pump(); // keeps watching write-chan: closing it must end a connection that is not up
     }
 
@@ -387,8 +368,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return counters;
     }
 
-    /** Adds this connection's counts to {@code sum} unless it has ended, on its thread. */
-    void addStatsOnLoop(StatsCollector sum) {
+    @Override
+    public void addStatsOnLoop(StatsCollector sum) {
         assert loop.inEventLoop();
         if (state != LinkState.CLOSED) {
             sum.addLiveOnLoop(counters, inbox.waiting(), outbox.waiting());
@@ -409,7 +390,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     @Override
     public String toString() {
-        String what = protocol() == null ? source.toString() : source + " " + mode;
+        String modeName = mode.toString();
+        String what = modeName.isEmpty() ? source.toString() : source + " " + modeName;
         return channel == null ? "[" + what + "]"
                 : "[" + what + " " + channel.localAddress() + " <-> " + channel.remoteAddress() + "]";
     }

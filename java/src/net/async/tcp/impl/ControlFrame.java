@@ -3,6 +3,8 @@ package net.async.tcp.impl;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.CorruptedFrameException;
 
 /**
@@ -213,6 +215,11 @@ sealed interface ControlFrame {
         @Override
         public boolean isFatal() {
             return reason != UNKNOWN_SESSION;
+        }
+
+        /** Tells the peer of {@code ch} why, then closes the link. */
+        static void closeWith(Channel ch, int reason) {
+            ch.writeAndFlush(new Refused(reason).encode(ch.alloc())).addListener(ChannelFutureListener.CLOSE);
         }
 
         /** {@return what the reason means, for a log line} */

@@ -95,7 +95,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         Failures.log(log, connection, cause);
         LinkEnd.note(ctx.channel(), Failures.cause(cause));
         if (cause instanceof SessionMismatchException mismatch && mismatch.peerAskedForSession()) {
-            ServerHandshake.refuse(ctx.channel(), Refused.SESSION_OFF); // so the peer can say why
+            Refused.closeWith(ctx.channel(), Refused.SESSION_OFF); // so the peer can say why
         } else {
             ctx.close();
         }

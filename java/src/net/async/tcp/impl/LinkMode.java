@@ -12,9 +12,12 @@ import java.util.concurrent.Executor;
  * <h2>Threading</h2>
  * Every method runs on the connection's event loop.
  */
-interface LinkMode {
+public interface LinkMode {
     /** {@return the inbox in front of read-chan, with this mode's flow control} */
     Inbox newInbox(Object readChan, Executor loop, Inbox.Valve reading);
+
+    /** {@return whether a backed-up read-chan pauses the link's reads: plain; in session mode the peer's window bounds them} */
+    boolean pausesReads();
 
     /** {@return what the outbox keeps of what it sent: nothing, or every message until acknowledged} */
     Retention retention();
@@ -36,6 +39,9 @@ interface LinkMode {
 
     /** The link went down; {@code handshaking} if it went down before it was up. */
     void linkDownOnLoop(boolean handshaking);
+
+    /** The connection goes on without a link until the next: a server's session waits for its client. */
+    void detachedOnLoop();
 
     /** {@return whether a link lost while closing leaves the close unfinished, so the connection goes on} */
     boolean awaitsGoodbyeOnLoop();

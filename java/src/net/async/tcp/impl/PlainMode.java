@@ -25,6 +25,11 @@ final class PlainMode implements LinkMode {
     }
 
     @Override
+    public boolean pausesReads() {
+        return true;
+    }
+
+    @Override
     public Retention retention() {
         return new InFlight();
     }
@@ -54,6 +59,10 @@ final class PlainMode implements LinkMode {
 
     @Override
     public void linkDownOnLoop(boolean handshaking) {
+    }
+
+    @Override
+    public void detachedOnLoop() {
     }
 
     @Override

@@ -38,11 +38,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * included (then it does not wait).
  */
 public final class Reactor {
-    /** Something that must end when the loop shuts down, on the thread it lives on. */
-    interface Member {
+    /** Something that lives on one of the loop's threads and must end when the loop shuts down, there. */
+    interface Resident {
         EventLoop loop();
 
         void shutdownOnLoop();
+    }
+
+    /** A connection: ends after the listeners at shutdown, and its counts are the loop's. */
+    interface Member extends Resident, StatsCollector.Counted {
+    }
+
+    /** An acceptor: ends first at shutdown, so nothing new arrives while the members close. */
+    interface Listener extends Resident {
+        /** {@return what it counts beside its connections; any thread} */
+        AcceptorCounts counts();
     }
 
     private static final AtomicInteger ids = new AtomicInteger();
@@ -53,8 +63,9 @@ public final class Reactor {
     private final Transport transport;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     private final Counters.Totals ended = new Counters.Totals();
-    // the counts of the acceptors that have closed; guarded by members, which also makes an
+    // the counts of the acceptors that have closed; guarded by listeners, which also makes an
     // acceptor's leaving and its counts' arriving here one step for stats()
     private AcceptorCounts endedAcceptors = AcceptorCounts.NONE;
 
@@ -113,20 +124,15 @@ public final class Reactor {
      * @throws IllegalStateException when called on an event loop
      */
     public net.async.tcp.Stats stats() {
-        List<Connection> connections = new ArrayList<>();
         AcceptorCounts acceptors;
-        synchronized (members) {
+        synchronized (listeners) {
             acceptors = endedAcceptors;
-            for (Member member : members) {
-                if (member instanceof Connection connection) {
-                    connections.add(connection);
-                } else if (member instanceof Acceptor acceptor) {
-                    acceptors = acceptors.plus(acceptor.counts());
-                }
+            for (Listener listener : listeners) {
+                acceptors = acceptors.plus(listener.counts());
             }
         }
         StatsCollector collector = new StatsCollector();
-        collector.collect(group, connections, ended);
+        collector.collect(group, new ArrayList<>(members), ended);
         return collector.snapshot(running.get() ? "running" : "shut down", acceptors);
     }
 
@@ -154,14 +160,20 @@ public final class Reactor {
 
     void unregister(Member member) {
         assert member.loop().inEventLoop();
-        if (member instanceof Acceptor acceptor) {
-            synchronized (members) { // a loop's counters only grow: the acceptor's stay
-                if (members.remove(member)) {
-                    endedAcceptors = endedAcceptors.plus(acceptor.counts().closed());
-                }
+        members.remove(member);
+    }
+
+    void register(Listener listener) {
+        assert listener.loop().inEventLoop();
+        listeners.add(listener);
+    }
+
+    void unregister(Listener listener) {
+        assert listener.loop().inEventLoop();
+        synchronized (listeners) { // a loop's counters only grow: the acceptor's stay
+            if (listeners.remove(listener)) {
+                endedAcceptors = endedAcceptors.plus(listener.counts().closed());
             }
-        } else {
-            members.remove(member);
         }
     }
 
@@ -171,8 +183,8 @@ public final class Reactor {
         boolean onOurThread = isOurThread(Thread.currentThread());
         if (first) {
             // acceptors first, so nothing new arrives while connections close; what joins meanwhile is closed too
-            closeMembers(true, !onOurThread);
-            closeMembers(false, !onOurThread);
+            close(listeners, !onOurThread);
+            close(members, !onOurThread);
             group.shutdownGracefully(0, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         }
         if (onOurThread) {
@@ -182,13 +194,10 @@ public final class Reactor {
         threads.awaitEnd(); // termination is reported from the threads' last steps, before they end
     }
 
-    /** Closes the acceptors, or the rest, each on its own thread; waits unless called on one of ours. */
-    private void closeMembers(boolean acceptors, boolean wait) {
+    /** Closes each of {@code residents} on its own thread; waits unless called on one of ours. */
+    private static void close(Set<? extends Resident> residents, boolean wait) {
         List<Future<?>> closing = new ArrayList<>();
-        for (Member member : new ArrayList<>(members)) {
-            if ((member instanceof Acceptor) != acceptors) {
-                continue;
-            }
+        for (Resident member : new ArrayList<>(residents)) {
             if (member.loop().inEventLoop()) {
                 member.shutdownOnLoop();
             } else if (!member.loop().isShuttingDown()) {

@@ -7,6 +7,9 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import net.async.tcp.Stats;
 import net.async.tcp.impl.ControlFrame.Ack;
 import net.async.tcp.impl.ControlFrame.Bye;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  client link ready ──HELLO──▶  WELCOME ──▶ connection up, unacknowledged messages sent again
  *                                REFUSED(unknown session) ──▶ :session-lost, HELLO for a new one
- *  server HELLO ──▶ {@link SessionTable} ──▶ attachOnLoop: older link closed, WELCOME, connection up
+ *  server HELLO ──▶ {@link ServerHandshake} ──▶ attachOnLoop: older link closed, WELCOME, connection up
  *  message delivered ──▶ ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
  *  write-chan closed ──▶ every message acknowledged ──▶ BYE, and the link's end is the session's
  *  server, BYE read ──▶ BYE back (what it took), then :closed; the session's id kept as ended
@@ -39,13 +42,13 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Confined to the connection's event loop, like the connection itself.
  */
-final class SessionProtocol implements LinkMode {
+public final class SessionProtocol implements LinkMode, ServerSession {
     private static final Logger log = LoggerFactory.getLogger(SessionProtocol.class);
 
     private final Connection connection;
     private final EventLoop loop;
     private final Session session;
-    private final SessionTable sessions; // the server's table, or null on a client
+    private final SessionRegistry sessions; // the server's table, or null on a client
     private final long handshakeTimeoutMillis;
     private ScheduledFuture<?> handshakeTimeout; // client: no WELCOME yet
     private ScheduledFuture<?> expiry; // server: detached
@@ -58,13 +61,35 @@ final class SessionProtocol implements LinkMode {
     private boolean goodbyeConfirmed; // client: the server's BYE answered ours
     private boolean endedByGoodbye; // server: a BYE went or came, so a resume is answered with one
 
-    SessionProtocol(Connection connection, EventLoop loop, Session session, SessionTable sessions,
-                    long handshakeTimeoutMillis) {
+    private SessionProtocol(Connection connection, SessionId id, SessionRegistry sessions, Settings settings) {
         this.connection = connection;
-        this.loop = loop;
-        this.session = session;
+        this.loop = connection.loop();
+        this.session = new Session(settings.session(), id);
         this.sessions = sessions;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.handshakeTimeoutMillis = settings.heartbeatTimeoutMillis();
+    }
+
+    /** {@return the mode a client's {@code settings} ask for: plain, or a new session} */
+    public static Function<Connection, LinkMode> clientMode(Settings settings) {
+        return settings.session() == null ? PlainMode::new
+                : connection -> new SessionProtocol(connection, SessionId.random(), null, settings);
+    }
+
+    /**
+     * {@return a server's new session named {@code id}, held by {@code sessions}}, on {@code loop}; links
+     * reach it by {@link #attachOnLoop}. See {@link Connection#accepted} for the rest.
+     */
+    static SessionProtocol accept(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
+                                  SessionId id, SessionRegistry sessions, Consumer<Connection> onReady,
+                                  Consumer<Connection> onEnd) {
+        Connection connection = Connection.accepted(reactor, loop, readChan, writeChan, settings,
+                c -> new SessionProtocol(c, id, sessions, settings), onReady, onEnd, true);
+        return (SessionProtocol) connection.mode(); // made just now, by the line above
+    }
+
+    /** {@return the connection this session is the mode of} */
+    Connection connection() {
+        return connection;
     }
 
     Session session() {
@@ -72,9 +97,47 @@ final class SessionProtocol implements LinkMode {
     }
 
     @Override
+    public SessionId id() {
+        return session.id();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public boolean isEndedOnLoop() {
+        assert loop.inEventLoop();
+        return connection.isClosed();
+    }
+
+    @Override
+    public long heldBytesOnLoop() {
+        assert loop.inEventLoop();
+        return session.outbound().bytes();
+    }
+
+    @Override
+    public void watchGrowthOnLoop(LongConsumer grew) {
+        assert loop.inEventLoop();
+        session.outbound().watchGrowth(grew);
+    }
+
+    @Override
+    public void loseOnLoop() {
+        connection.loseSessionOnLoop();
+    }
+
+    @Override
     public Inbox newInbox(Object readChan, Executor loop, Inbox.Valve reading) {
         // the peer's window bounds what arrives, not auto-read; what read-chan took is acked
         return new Inbox(readChan, loop, open -> { }, dropped -> { }, this::deliveredOnLoop);
+    }
+
+    @Override
+    public boolean pausesReads() {
+        return false;
     }
 
     @Override
@@ -147,17 +210,8 @@ final class SessionProtocol implements LinkMode {
         helloOnLoop();
     }
 
-    /**
-     * Server: a link whose HELLO opened this session or resumes it takes it over; an older link
-     * still attached is closed first, and the user sees it go.
-     *
-     * @param handshake    the link's handshake handler, replaced by the connection's
-     * @param peerReceived where the client resumes: the messages of ours it has (0 for a new session)
-     * @param peerWindow   the client's session buffer, in bytes
-     * @param existed      whether the session existed before this HELLO
-     * @return false when {@code peerReceived} is impossible: the link is refused and the session untouched
-     */
-    boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
+    @Override
+    public boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
         assert loop.inEventLoop();
         if (!isPossiblePosition(peerReceived)) {
             // behind what the client acknowledged: an old link's HELLO, overtaken by a newer one under
@@ -172,11 +226,11 @@ final class SessionProtocol implements LinkMode {
             } else {
                 log.warn(line, args);
             }
-            ServerHandshake.refuse(ch, Refused.BAD_POSITION);
+            Refused.closeWith(ch, Refused.BAD_POSITION);
             return false;
         }
         cancel(expiry);
-        sessions.attached(connection);
+        sessions.attached(this);
         if (existed) {
             connection.counters().sessionResumed();
         }
@@ -357,13 +411,17 @@ final class SessionProtocol implements LinkMode {
     }
 
     /** Server: the link is gone; the session waits session-expiry for its client, in the table's bounds. */
-    void detachedOnLoop() {
+    @Override
+    public void detachedOnLoop() {
         assert loop.inEventLoop();
+        if (sessions == null) {
+            return; // a client redials
+        }
         expiry = loop.schedule(() -> {
             log.debug("{} expired: no link for {} ms", connection, session.settings().expiryMillis());
             connection.loseSessionOnLoop();
         }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
-        sessions.detached(connection);
+        sessions.detached(this);
     }
 
     /**
@@ -410,7 +468,7 @@ final class SessionProtocol implements LinkMode {
         cancel(expiry);
         cancel(closeDeadline);
         if (sessions != null) {
-            sessions.remove(connection, endedByGoodbye ? session.received() : -1);
+            sessions.ended(this, endedByGoodbye ? session.received() : -1);
         }
     }
 

@@ -1,9 +1,6 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -15,23 +12,15 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.async.tcp.impl.ControlFrame.Bye;
-import net.async.tcp.impl.ControlFrame.Hello;
-import net.async.tcp.impl.ControlFrame.Refused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One acceptor's sessions, by the ids their clients made. A HELLO that names a session it holds
- * attaches its link to it, whatever link it comes on; a HELLO that opens one it does not hold
- * makes it, announced on accept-chan; a HELLO that resumes one it does not hold is refused, and
- * the client may open a new session on the same link. A link is never attached to a session its
- * HELLO does not name, and with TLS client authentication only a link with the session's client
- * principal may have it.
- *
- * <p>A session lives on one thread of the loop for its whole life. A link that resumes it may
- * have been accepted on another: it is moved to the session's thread (deregistered, registered
- * again) before it is attached.
+ * One acceptor's sessions, by the ids their clients made: a registry that finds the session a
+ * HELLO names, makes the one it opens, and bounds those waiting for their clients. It knows
+ * sessions only as {@link ServerSession}s; what a HELLO leads to on its link is the
+ * {@link ServerHandshake}'s to do. With TLS client authentication only a link with the session's
+ * client principal may have it.
  *
  * <p>Detached sessions (no link, waiting for their client) are bounded in count and in the
  * bytes their outboxes hold: past either bound the oldest detached session is evicted (ends with
@@ -47,16 +36,38 @@ import org.slf4j.LoggerFactory;
  * table's lock, held only for bookkeeping, never while a session or a link does anything. The
  * eviction counter is atomic.
  */
-final class SessionTable {
+final class SessionTable implements SessionRegistry {
     /**
      * Makes a new accepted session, on {@code loop}, announced on accept-chan once it is attached;
      * or {@code null} when too many new sessions already wait for accept-chan.
      */
     interface Opener {
-        Connection open(SessionId id, EventLoop loop);
+        ServerSession open(SessionId id, EventLoop loop);
     }
 
-    private record Entry(Connection connection, Principal principal) {
+    /** What a HELLO finds: the session to attach its link to, a goodbye to say again, or a refusal. */
+    record Lookup(Outcome outcome, ServerSession session, long goodbyeAt) {
+        static final Lookup BUSY = new Lookup(Outcome.BUSY, null, -1);
+        static final Lookup UNKNOWN = new Lookup(Outcome.UNKNOWN, null, -1);
+        static final Lookup OTHER_CLIENT = new Lookup(Outcome.OTHER_CLIENT, null, -1);
+    }
+
+    enum Outcome {
+        /** a session it holds: the link resumes it */
+        FOUND,
+        /** a session the HELLO opened just now */
+        OPENED,
+        /** a session ended by a goodbye its client did not get: say it again, with what was taken */
+        ENDED_BY_GOODBYE,
+        /** a new session, but max-pending-sessions wait for accept-chan */
+        BUSY,
+        /** a session to resume that it does not hold (expired, evicted, before a restart), or none to open */
+        UNKNOWN,
+        /** a session it holds, named by a link with another client certificate */
+        OTHER_CLIENT
+    }
+
+    private record Entry(ServerSession session, Principal principal) {
     }
 
     /** A session ended by a goodbye: what it took of its client's messages, kept for a client that missed the BYE. */
@@ -66,7 +77,6 @@ final class SessionTable {
     private static final Logger log = LoggerFactory.getLogger(SessionTable.class);
 
     private final Opener opener;
-    private final LinkMove move;
     private final long keepEndedNanos;
     private final int maxDetached;
     private final long maxDetachedBytes;
@@ -74,101 +84,45 @@ final class SessionTable {
     // guarded by this
     private final Map<SessionId, Entry> live = new HashMap<>();
     // the bytes each holds, in the order they lost their link: the first is the oldest
-    private final LinkedHashMap<Connection, Long> detached = new LinkedHashMap<>();
+    private final LinkedHashMap<ServerSession, Long> detached = new LinkedHashMap<>();
     // sessions ended by a goodbye, oldest first (all are kept equally long), at most maxDetached
     private final LinkedHashMap<SessionId, Ended> ended = new LinkedHashMap<>();
     private final LogThrottle evictionLog = new LogThrottle(1, TimeUnit.SECONDS);
     private long detachedBytes;
     private boolean stopped;
 
-    SessionTable(Opener opener, Settings settings, int maxDetached, long maxDetachedBytes) {
+    SessionTable(Opener opener, long keepEndedMillis, int maxDetached, long maxDetachedBytes) {
         this.opener = opener;
-        this.move = new LinkMove(settings);
-        this.keepEndedNanos = TimeUnit.MILLISECONDS.toNanos(settings.session().expiryMillis());
+        this.keepEndedNanos = TimeUnit.MILLISECONDS.toNanos(keepEndedMillis);
         this.maxDetached = maxDetached;
         this.maxDetachedBytes = maxDetachedBytes;
     }
 
     /**
-     * A link's HELLO, on the link's thread: attach the link to the session it names, opening it
-     * if the HELLO asks to.
-     *
-     * @return true once the link carries the session, or is on its way to the session's thread;
-     *         false when it was refused, and then, unless the refusal closes it, the link waits
-     *         for another HELLO
+     * What the session {@code id} is to a link with {@code principal}: held, ended by a goodbye, or
+     * unknown; opened on {@code loop} (the link's thread) if {@code open} and it is none of these.
      */
-    boolean helloOnLoop(Channel ch, ChannelHandler handshake, Hello hello) {
-        assert ch.eventLoop().inEventLoop();
-        if (hello.version() != ControlFrame.VERSION) {
-            log.warn("[session acceptor] {} speaks session protocol version {}, this end {}: refused",
-                    ch.remoteAddress(), hello.version(), ControlFrame.VERSION);
-            ServerHandshake.refuse(ch, Refused.VERSION);
-            return false;
-        }
-        Principal principal = Tls.peerPrincipal(ch);
-        Entry found;
-        Ended goodbye = null;
-        boolean opened = false;
-        boolean busy = false;
+    Lookup lookup(SessionId id, boolean open, Principal principal, EventLoop loop) {
         synchronized (this) {
-            found = live.get(hello.id());
-            if (found == null) {
-                goodbye = endedByGoodbye(hello.id(), principal);
+            Entry found = live.get(id);
+            if (found != null) {
+                return Objects.equals(found.principal(), principal) ? new Lookup(Outcome.FOUND, found.session(), -1)
+                        : Lookup.OTHER_CLIENT;
             }
-            if (found != null && !Objects.equals(found.principal(), principal)) {
-                log.warn("[session acceptor] {} names session {} with another client certificate: refused",
-                        ch.remoteAddress(), hello.id());
-                found = null;
-            } else if (found == null && goodbye == null && !hello.resume() && !stopped) {
-                Connection session = opener.open(hello.id(), ch.eventLoop()); // on the link's thread
-                busy = session == null;
-                if (!busy) {
-                    found = new Entry(session, principal);
-                    live.put(hello.id(), found);
-                    opened = true;
-                }
+            Ended goodbye = endedByGoodbye(id, principal);
+            if (goodbye != null) {
+                return new Lookup(Outcome.ENDED_BY_GOODBYE, null, goodbye.received());
             }
-        }
-        if (goodbye != null) {
-            // the client missed our BYE (or we missed its answer): say it again, with what was taken
-            log.debug("[session acceptor] {} names session {}, ended by a goodbye it did not get: saying it again",
-                    ch.remoteAddress(), hello.id());
-            ch.writeAndFlush(new Bye(goodbye.received()).encode(ch.alloc())).addListener(ChannelFutureListener.CLOSE);
-            return false;
-        }
-        if (busy) {
-            ServerHandshake.refuse(ch, Refused.BUSY); // the opener said why; the client retries with its backoff
-            return false;
-        }
-        if (found == null) {
-            if (hello.resume()) {
-                log.info("[session acceptor] {} asks to resume session {}, which this server does not hold (expired, "
-                        + "evicted, or from before a restart): refused, it may open a new one", ch.remoteAddress(),
-                        hello.id());
+            if (!open || stopped) {
+                return Lookup.UNKNOWN;
             }
-            ch.writeAndFlush(new Refused(Refused.UNKNOWN_SESSION).encode(ch.alloc()));
-            return false;
-        }
-        Connection session = found.connection();
-        if (opened) {
-            return session.protocol().attachOnLoop(ch, handshake, 0, hello.window(), false);
-        }
-        if (session.loop().inEventLoop()) {
-            return session.protocol().attachOnLoop(ch, handshake, hello.received(), hello.window(), true);
-        }
-        moveThenAttach(ch, handshake, session, hello);
-        return true;
-    }
-
-    /** Moves the link to the session's thread, then attaches it there. */
-    private void moveThenAttach(Channel ch, ChannelHandler handshake, Connection session, Hello hello) {
-        move.move(ch, session.loop(), arrived -> {
-            if (session.isClosed()) {
-                arrived.close(); // its client will find the session gone when it resumes on a new link
-            } else if (session.protocol().attachOnLoop(arrived, handshake, hello.received(), hello.window(), true)) {
-                arrived.config().setAutoRead(true);
+            ServerSession session = opener.open(id, loop);
+            if (session == null) {
+                return Lookup.BUSY; // the opener said why; the client retries with its backoff
             }
-        });
+            live.put(id, new Entry(session, principal));
+            return new Lookup(Outcome.OPENED, session, -1);
+        }
     }
 
     /**
@@ -176,9 +130,9 @@ final class SessionTable {
      * table is over its bounds. Once the acceptor has stopped, no client can come back: the
      * session ends.
      */
-    void detached(Connection session) {
-        ReplayBuffer outbound = session.protocol().session().outbound();
-        long bytes = outbound.bytes();
+    @Override
+    public void detached(ServerSession session) {
+        long bytes = session.heldBytesOnLoop();
         boolean end;
         synchronized (this) {
             end = stopped;
@@ -190,12 +144,12 @@ final class SessionTable {
             finish(session); // later: not in the middle of its own state change
             return;
         }
-        outbound.watchGrowth(grown -> grew(session, grown));
+        session.watchGrowthOnLoop(grown -> grew(session, grown));
         evictIfOver();
     }
 
     /** A detached session's outbox took more (on its thread). */
-    private void grew(Connection session, long bytes) {
+    private void grew(ServerSession session, long bytes) {
         synchronized (this) {
             Long held = detached.get(session);
             if (held == null) {
@@ -207,9 +161,9 @@ final class SessionTable {
         evictIfOver();
     }
 
-    /** {@code session} has a link again, or has ended (on its thread). */
-    void attached(Connection session) {
-        session.protocol().session().outbound().watchGrowth(null);
+    @Override
+    public void attached(ServerSession session) {
+        session.watchGrowthOnLoop(null);
         synchronized (this) {
             Long held = detached.remove(session);
             if (held != null) {
@@ -218,14 +172,10 @@ final class SessionTable {
         }
     }
 
-    /**
-     * {@code session} has ended (on its thread): its id is free of it for good.
-     *
-     * @param goodbyeAt when a goodbye ended it, the messages it took of its client's; else -1
-     */
-    void remove(Connection session, long goodbyeAt) {
+    @Override
+    public void ended(ServerSession session, long goodbyeAt) {
         attached(session);
-        SessionId id = session.protocol().session().id();
+        SessionId id = session.id();
         synchronized (this) {
             Entry entry = live.remove(id);
             if (goodbyeAt >= 0 && entry != null && !stopped) {
@@ -258,7 +208,7 @@ final class SessionTable {
      * attached ones when they lose their link.
      */
     void stop() {
-        List<Connection> ending;
+        List<ServerSession> ending;
         synchronized (this) {
             stopped = true;
             ending = new ArrayList<>(detached.keySet());
@@ -268,9 +218,9 @@ final class SessionTable {
     }
 
     // a session about to be ended on its thread: no HELLO may find it meanwhile and attach a link to it
-    private void forget(Connection session) {
+    private void forget(ServerSession session) {
         assert Thread.holdsLock(this);
-        live.remove(session.protocol().session().id());
+        live.remove(session.id());
     }
 
     /** {@return the number of detached sessions evicted so far; any thread} */
@@ -280,13 +230,13 @@ final class SessionTable {
 
     /** The oldest detached sessions while over a bound, each ended on its own thread, later. */
     private void evictIfOver() {
-        List<Connection> victims = new ArrayList<>();
+        List<ServerSession> victims = new ArrayList<>();
         synchronized (this) {
             for (var oldest = detached.entrySet().iterator(); oldest.hasNext() && isOver(); ) {
-                Map.Entry<Connection, Long> entry = oldest.next();
+                Map.Entry<ServerSession, Long> entry = oldest.next();
                 oldest.remove(); // out of the count now; its end, on its thread, removes it for good
                 detachedBytes -= entry.getValue();
-                Connection victim = entry.getKey();
+                ServerSession victim = entry.getKey();
                 forget(victim);
                 victims.add(victim);
                 long count = evicted.incrementAndGet();
@@ -304,9 +254,9 @@ final class SessionTable {
         return detached.size() > maxDetached || detachedBytes > maxDetachedBytes;
     }
 
-    private static void finish(Connection session) {
+    private static void finish(ServerSession session) {
         try {
-            session.loop().execute(session::loseSessionOnLoop);
+            session.loop().execute(session::loseOnLoop);
         } catch (RejectedExecutionException shutDown) {
             // the loop is shutting down, and ends every session on it
         }

@@ -33,6 +33,14 @@ import net.async.tcp.Stats;
  * object's lock, and so does {@code collect} itself for a thread that has ended.
  */
 final class StatsCollector {
+    /** Something whose counts a collector adds up, on the thread it lives on. */
+    interface Counted {
+        EventLoop loop();
+
+        /** Adds its counts to {@code sum}, unless it has ended (then they are among the ended). */
+        void addStatsOnLoop(StatsCollector sum);
+    }
+
     private static final long WAIT_SECONDS = 5;
 
     private final Counters sum = new Counters();
@@ -44,9 +52,9 @@ final class StatsCollector {
      * Reads, on each of {@code threads}, the connections of {@code connections} that live there
      * and the totals of those that ended there.
      */
-    void collect(Iterable<EventExecutor> threads, Collection<Connection> connections, Counters.Totals ended) {
-        Map<EventExecutor, List<Connection>> byThread = new HashMap<>();
-        for (Connection connection : connections) {
+    void collect(Iterable<EventExecutor> threads, Collection<? extends Counted> connections, Counters.Totals ended) {
+        Map<EventExecutor, List<Counted>> byThread = new HashMap<>();
+        for (Counted connection : connections) {
             byThread.computeIfAbsent(connection.loop(), l -> new ArrayList<>()).add(connection);
         }
         List<Future<?>> reads = new ArrayList<>();
@@ -55,7 +63,7 @@ final class StatsCollector {
                 throw new IllegalStateException("stats blocks until every thread of the loop answers: "
                         + "call it from a thread of yours, not from an event loop");
             }
-            List<Connection> onThread = byThread.getOrDefault(thread, List.of());
+            List<Counted> onThread = byThread.getOrDefault(thread, List.of());
             try {
                 reads.add(thread.submit(() -> addOnLoop((EventLoop) thread, onThread, ended)));
             } catch (RejectedExecutionException shutDown) {
@@ -71,10 +79,10 @@ final class StatsCollector {
         }
     }
 
-    private synchronized void addOnLoop(EventLoop thread, List<Connection> onThread, Counters.Totals ended) {
+    private synchronized void addOnLoop(EventLoop thread, List<Counted> onThread, Counters.Totals ended) {
         assert thread.inEventLoop() || thread.isTerminated(); // or read once the thread has ended
         ended.addToOnLoop(thread, sum);
-        for (Connection connection : onThread) {
+        for (Counted connection : onThread) {
             connection.addStatsOnLoop(this);
         }
     }
