@@ -24,7 +24,7 @@ import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * One-way throughput of large messages, for {@code java/bin/bench-against}: net.async (as

@@ -19,7 +19,7 @@ import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Stats;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * What a connection under load holds (issue #13: "no more than its bounded buffers"): N
