@@ -5,7 +5,6 @@ import io.netty.util.Version;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -242,13 +241,13 @@ public final class Bench {
                     rounds[mode][s][round] = AsyncOneWay.run(size, 1024, OneWayStep.count(size), RUN_NANOS, mode == 1);
                 }
                 progress("session mode, one-way %s round %d/%d: plain %,.0f, session %,.0f msg/s (%.2f)",
-                        label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
+                        Figures.label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
                         rounds[1][s][round] / rounds[0][s][round]);
             }
         }
         for (int s = 0; s < SESSION_SIZES.length; s++) {
-            report.add("one-way " + label(SESSION_SIZES[s]) + ", chan 1024, session", median(rounds[1][s]), "msg/s",
-                    "same, plain mode, same run", median(rounds[0][s]), ">= 0.9");
+            report.add("one-way " + Figures.label(SESSION_SIZES[s]) + ", chan 1024, session", Figures.median(rounds[1][s]), "msg/s",
+                    "same, plain mode, same run", Figures.median(rounds[0][s]), ">= 0.9");
         }
         sessionLatency();
     }
@@ -276,12 +275,6 @@ public final class Bench {
             report.add(name, session.getValueAtPercentile(p) / 1e3, "us", "same, plain mode, same run",
                     plain.getValueAtPercentile(p) / 1e3, p == 99.9 ? "< 1000 us" : "");
         }
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private void latency() throws Exception {
@@ -366,7 +359,7 @@ public final class Bench {
         for (LoadedMemory.Result r : LoadedMemory.run(LoadedMemory.DEFAULT_CONNECTIONS, LoadedMemory.DEFAULT_SIZES)) {
             progress("%s", r.line());
             String what = String.format(Locale.ROOT, "loaded: %d conns × %s, %s chans: RSS+heap / conn", r.connections(),
-                    label(r.size()), r.slots() == 0 ? "default" : r.slots() + "-slot");
+                    Figures.label(r.size()), r.slots() == 0 ? "default" : r.slots() + "-slot");
             report.add(what, r.rssKib() + r.heapKib(), "KiB", "bound from settings and buffers", r.boundExtrasKib(),
                     "<= 1.1");
             report.context(what, r.line());
@@ -384,9 +377,5 @@ public final class Bench {
     private void progress(String format, Object... args) {
         System.err.printf("[bench %3ds] step %2d: %s%n", (System.nanoTime() - started) / 1_000_000_000,
                 ++step, String.format(format, args));
-    }
-
-    static String label(int size) {
-        return size >= 1024 ? size / 1024 + " KiB" : size + " B";
     }
 }

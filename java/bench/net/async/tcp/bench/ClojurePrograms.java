@@ -97,12 +97,12 @@ final class ClojurePrograms {
                 ratios[round] = program[round] / netty[round];
                 progress.accept(String.format(Locale.ROOT,
                         "clojure program one-way %s round %d/%d: %.2f GB/s, raw Netty %.2f GB/s (%.2f)",
-                        Bench.label(size), round + 1, rounds, program[round] / 1e9, netty[round] / 1e9,
+                        Figures.label(size), round + 1, rounds, program[round] / 1e9, netty[round] / 1e9,
                         ratios[round]));
             }
-            String name = "clojure program: one-way " + Bench.label(size);
-            report.add(name + ", chan " + slots(size), Bench.median(program) / 1e6, "MB/s", "raw Netty " + Bench.label(size),
-                    Bench.median(netty) / 1e6, ">= 0.6");
+            String name = "clojure program: one-way " + Figures.label(size);
+            report.add(name + ", chan " + slots(size), Figures.median(program) / 1e6, "MB/s", "raw Netty " + Figures.label(size),
+                    Figures.median(netty) / 1e6, ">= 0.6");
             report.context(name, String.format(Locale.ROOT,
                     "rounds %s GB/s; raw Netty %s GB/s; ratio per round %s", list(program, 1e9), list(netty, 1e9),
                     list(ratios, 1)));
@@ -171,7 +171,7 @@ final class ClojurePrograms {
     }
 
     private static double median(Result[] rounds, java.util.function.ToDoubleFunction<Result> figure) {
-        return Bench.median(Arrays.stream(rounds).mapToDouble(figure).toArray());
+        return Figures.median(Arrays.stream(rounds).mapToDouble(figure).toArray());
     }
 
     private static String list(Result[] rounds, double percentile) {
@@ -376,7 +376,7 @@ final class ClojurePrograms {
         }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return s.append(String.format(Locale.ROOT, " (median %.2f, range %.2f-%.2f)", Bench.median(values) / divisor,
+        return s.append(String.format(Locale.ROOT, " (median %.2f, range %.2f-%.2f)", Figures.median(values) / divisor,
                 sorted[0] / divisor, sorted[sorted.length - 1] / divisor)).toString();
     }
 }

@@ -54,8 +54,8 @@ final class OneWayStep {
             unbufferedRounds[round] = Handoff.run(Async.chan(), 128, 20_000_000, Bench.RUN_NANOS);
             chan1024Rounds[round] = Handoff.run(Async.chan(1024), 128, 20_000_000, Bench.RUN_NANOS);
         }
-        double handoffUnbuffered = Bench.median(unbufferedRounds);
-        double handoff1024 = Bench.median(chan1024Rounds);
+        double handoffUnbuffered = Figures.median(unbufferedRounds);
+        double handoff1024 = Figures.median(chan1024Rounds);
         progress.line("core.async handoff 128 B: unbuffered %,.0f msg/s, chan 1024 %,.0f msg/s", handoffUnbuffered, handoff1024);
 
         double[][][] rates = new double[4][SIZES.length][rounds]; // raw Netty, chan 1024, unbuffered, JeroMQ
@@ -88,7 +88,7 @@ final class OneWayStep {
                 rates[2][s][round] = AsyncOneWay.run(size, 0, count, Bench.RUN_NANOS);
                 rates[3][s][round] = JeroMq.oneWay(size, count, Bench.RUN_NANOS);
                 progress.line("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f, JeroMQ %,.0f msg/s",
-                        Bench.label(size), round + 1, rounds, rates[0][s][round], rates[1][s][round],
+                        Figures.label(size), round + 1, rounds, rates[0][s][round], rates[1][s][round],
                         rates[2][s][round], rates[3][s][round]);
             }
         }
@@ -96,7 +96,7 @@ final class OneWayStep {
         double[][] medians = new double[rates.length][SIZES.length];
         for (int side = 0; side < rates.length; side++) {
             for (int s = 0; s < SIZES.length; s++) {
-                medians[side][s] = Bench.median(rates[side][s]);
+                medians[side][s] = Figures.median(rates[side][s]);
             }
         }
         oneWayRows(medians, handoffUnbuffered, handoff1024);
@@ -115,7 +115,7 @@ final class OneWayStep {
         String[] targets1024 = {"", ">= 0.65", "", ">= 0.6"};
         String[] targetsJeroMq = {"", "", "> 1", "> 1"}; // "ahead of JeroMQ"
         for (int s = 0; s < SIZES.length; s++) {
-            String size = Bench.label(SIZES[s]);
+            String size = Figures.label(SIZES[s]);
             double mb = SIZES[s] / 1e6;
             report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "raw Netty " + size, medians[0][s],
                     targets1024[s]);
