@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * four groups, divided by the messages the run carried.
  *
  * <pre>
- *   user threads   the writer and the reader (and a relay), named bench-* or main
+ *   user threads   the writer and the reader (and a relay), named bench-*, main or async-thread-macro-*
  *   loops          net.async's and raw Netty's event loops: net-async-tcp-*, bench-netty-*
  *   JVM            everything else: GC, JIT, core.async's dispatch pool, timers
  *   total          the sum; on two cores a run can carry at most 2 s of it a second
@@ -81,12 +81,18 @@ record CpuAccount(double messagesPerSecond, double userMicros, double loopMicros
         return userMicros + loopMicros + jvmMicros;
     }
 
-    /** 0 user threads, 1 loops, 2 the JVM's own; names as /proc shows them, cut to 15 characters. */
-    private static int group(String thread) {
+    /**
+     * 0 user threads, 1 loops, 2 the JVM's own, by thread name (as Java or /proc shows it, cut to 15
+     * characters there): loops are net.async's and raw Netty's event loops; user threads the
+     * suite's own (bench-*, but its idle hiccup recorder), main, and core.async's {@code thread}s.
+     */
+    static int group(String thread) {
         if (thread.startsWith("net-async-tcp") || thread.startsWith("bench-netty")) {
             return 1;
         }
-        return thread.startsWith("bench-") || thread.startsWith("main ") ? 0 : 2;
+        boolean user = (thread.startsWith("bench-") && !thread.startsWith("bench-hiccups"))
+                || thread.equals("main") || thread.startsWith("main ") || thread.startsWith("async-thread-ma");
+        return user ? 0 : 2;
     }
 
     /** The median of each figure over rounds, each on its own. */
