@@ -21,13 +21,14 @@ import org.HdrHistogram.Histogram;
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
- * step on stderr. Each step is bounded in count and in time; the whole suite takes about 7
- * minutes on the shared 2-core machine, about a minute of it compiling core.async in two JVMs,
- * 2 minutes the clojure programs step and 1.5 minutes the loaded connections one.
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes about 9
+ * minutes on the shared 2-core machine, about a minute of it compiling core.async in three JVMs,
+ * 3 minutes the clojure programs step and 1.5 minutes the loaded connections one.
  *
  * <pre>
- *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
- *  ({@link OneWayStep})
+ *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty (the
+ *  ({@link OneWayStep})                                transport ceiling), same-work Netty ({@link NettySameWork},
+ *                                                      128 B · 1 KiB · 64 KiB), JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
  *                      1 KiB: two hand-offs through a     with CPU per message by thread group
  *                      relay that parks / never parks
@@ -36,9 +37,11 @@ import org.HdrHistogram.Histogram;
  *  event-loop threads  16 · 64 conns × 128 B · 1 KiB,   net.async vs raw Netty with as many threads;
  *                      loops of 1, 2 (4, 8) threads     scaling from each thread count to the next
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
- *  clojure programs    plain Clojure on the public API:  vs raw Netty (and the Java harness) in the same run;
- *                      one-way 64 KiB · 1 MiB,           GC pauses and an idle thread's hiccups beside
- *                      request-reply 128 B × 100,000     each request-reply measurement, 3 rounds
+ *  clojure programs    plain Clojure on the public API:  vs raw Netty in the same run; request-reply in a
+ *                      one-way 64 KiB · 1 MiB,           child JVM at -Xmx2g and no other flag, plain and
+ *                      request-reply 128 B × 100,000     session mode, after a 5 s warm-up, 3 rounds; GC
+ *                                                        pauses, hiccups and allocation per round trip by
+ *                                                        thread group beside each measurement
  *  connections         10,000 × one echo, loops of 1    net.async server vs raw-Netty server
  *                      and 2 threads
  *  loaded connections  100 × 64 KiB · 1 KiB, stalled    RSS + heap per connection vs the bound its
@@ -56,14 +59,14 @@ import org.HdrHistogram.Histogram;
  * {@code -Dbench.only=threads} runs the event-loop threads step alone ({@link ThreadScaling}, about
  * 45 s, 10-15 s of it compiling core.async) and writes {@code results-threads.json}.
  *
- * {@code -Dbench.only=oneway} runs the one-way step alone (about 1.5 min) and writes
+ * {@code -Dbench.only=oneway} runs the one-way step alone (about 2 min) and writes
  * {@code results-oneway.json}.
  *
  * {@code -Dbench.only=memory} runs the connections step and the loaded-connections one
  * ({@link LoadedMemory}, about 1.5 min) and writes {@code results-memory.json}.
  *
  * {@code -Dbench.only=clojure} runs the clojure programs step alone ({@link ClojurePrograms},
- * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 1.5 min)
+ * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 3 min)
  * and writes {@code results-clojure.json}.
  *
  * {@code -Dbench.only=recovery} runs the recovery probe ({@link RecoveryProbe}, issue 19 part 4):
@@ -80,6 +83,10 @@ import org.HdrHistogram.Histogram;
  * run. Writes {@code results-soak.json}.
  *
  * Neither is part of the whole suite: the recovery probe would add 3 minutes to its 7, the soak 10.
+ *
+ * Steps that need a JVM of their own (the connections server, each loaded-connections case, the
+ * clojure programs' request-reply) start it with {@link ChildJvm}, with exactly the JVM flags they
+ * name; every median is {@link Figures#median}.
  *
  * <h3>Threading</h3>
  * The main thread runs the steps one after another; each step starts and ends its own threads.
