@@ -122,7 +122,7 @@ final class ClojurePrograms {
     /**
      * Request-reply in a JVM of its own, started as a user's program is, with {@code -Xmx2g} and
      * no other flag ({@link #main}): raw Netty, the Clojure program in plain mode and in session
-     * mode, {@value #LATENCY_ROUNDS} rounds, the sides taking turns going first.
+     * mode, 3 rounds (-Dbench.latency.rounds), the sides taking turns going first.
      */
     void requestReply() throws Exception {
         Result[][] results = new Result[SIDES.length][LATENCY_ROUNDS];

@@ -168,7 +168,7 @@ final class OneWayStep {
     private void ceilingRows(CpuAccount[][] kib) {
         StringBuilder perRound = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
-            perRound.append(perRound.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f",
+            perRound.append(perRound.length() == 0 ? "" : ", ").append(Figures.number(
                     kib[1][round].messagesPerSecond() / kib[3][round].messagesPerSecond()));
         }
         CpuAccount netty = CpuAccount.median(kib[0]);
