@@ -56,7 +56,7 @@ final class Allocations {
                 String name = infos[i].getThreadName();
                 long delta = now[i] - atStart.getOrDefault(ids[i], 0L);
                 bytes[CpuAccount.group(name)] += delta;
-                byName.merge(name.replaceAll("-\\d+$", ""), (double) delta, Double::sum);
+                byName.merge(name.replaceAll("(-\\d+)+$", ""), (double) delta, Double::sum);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * four groups, divided by the messages the run carried.
  *
  * <pre>
- *   user threads   the writer and the reader (and a relay), named bench-*, main or async-thread-macro-*
+ *   user threads   the writer and the reader (and a relay), named bench-* or main, and core.async's `thread`s
  *   loops          net.async's and raw Netty's event loops: net-async-tcp-*, bench-netty-*
  *   JVM            everything else: GC, JIT, core.async's dispatch pool, timers
  *   total          the sum; on two cores a run can carry at most 2 s of it a second
@@ -84,14 +84,16 @@ record CpuAccount(double messagesPerSecond, double userMicros, double loopMicros
     /**
      * 0 user threads, 1 loops, 2 the JVM's own, by thread name (as Java or /proc shows it, cut to 15
      * characters there): loops are net.async's and raw Netty's event loops; user threads the
-     * suite's own (bench-*, but its idle hiccup recorder), main, and core.async's {@code thread}s.
+     * suite's own (bench-*, but its idle hiccup recorder), main, and core.async's {@code thread}s
+     * (async-thread-macro-* before core.async 1.8, async-mixed-* and async-io-* since).
      */
     static int group(String thread) {
         if (thread.startsWith("net-async-tcp") || thread.startsWith("bench-netty")) {
             return 1;
         }
         boolean user = (thread.startsWith("bench-") && !thread.startsWith("bench-hiccups"))
-                || thread.equals("main") || thread.startsWith("main ") || thread.startsWith("async-thread-ma");
+                || thread.equals("main") || thread.startsWith("main ") || thread.startsWith("async-thread-ma")
+                || thread.startsWith("async-mixed") || thread.startsWith("async-io");
         return user ? 0 : 2;
     }
 
