@@ -98,8 +98,8 @@ public final class ClientSocket implements AutoCloseable {
     }
 
     /**
-     * An accepted connection's peer address; the address a client dials (with several, the first) (its host and port,
-     * unresolved, or its socket file), whichever peer answers there on each link.
+     * An accepted connection's peer address; for a client, the address it dials (the first, when it
+     * has several): its host and port, unresolved, or its socket file, whichever peer answers there.
      *
      * @return the address, or {@code null} for a socket made from bare channels
      */

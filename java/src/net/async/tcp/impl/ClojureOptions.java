@@ -7,7 +7,9 @@ import clojure.lang.RT;
 import io.netty.handler.ssl.SslContext;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import net.async.tcp.OptionException;
@@ -110,7 +112,7 @@ public final class ClojureOptions {
         for (Object key : address.keySet()) {
             if (key != keyword("host") && key != keyword("port") && key != keyword("path")) {
                 throw new OptionException("an address has :host and :port, or :path; not " + RT.printString(key)
-                        + nearest(key, Map.of("host", Kind.BOOLEAN, "port", Kind.BOOLEAN, "path", Kind.BOOLEAN))
+                        + nearest(key, List.of("host", "port", "path"))
                         + ", in " + given, "address", address, "{:host :port} or {:path}");
             }
         }
@@ -149,17 +151,17 @@ public final class ClojureOptions {
             }
         }
         return new OptionException(function + " has no option " + RT.printString(key) + elsewhere
-                + nearest(key, known) + "; it takes " + RT.printString(known.keySet().stream().sorted()
+                + nearest(key, known.keySet()) + "; it takes " + RT.printString(known.keySet().stream().sorted()
                 .map(ClojureOptions::keyword).toList()), String.valueOf(key).replaceFirst("^:", ""), key,
                 "one of " + known.keySet().stream().sorted().toList());
     }
 
     /** {@return "; did you mean :x?" for the known key nearest to {@code key}, if one is near} */
-    private static String nearest(Object key, Map<String, Kind> known) {
+    private static String nearest(Object key, Collection<String> known) {
         String name = key instanceof Keyword k ? k.getName() : String.valueOf(key);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known.keySet()) {
+        for (String candidate : known) {
             int d = distance(name, candidate);
             if (d < bestDistance || d == bestDistance && candidate.compareTo(best) < 0) {
                 best = candidate;
