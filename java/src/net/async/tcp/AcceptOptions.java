@@ -2,10 +2,10 @@
 package net.async.tcp;
 
 import java.util.function.Supplier;
+import net.async.tcp.impl.Checks;
+import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.server.Acceptor.DetachedLimits;
 import net.async.tcp.impl.server.AdmissionLimits;
-import net.async.tcp.impl.chan.Chans;
-import net.async.tcp.impl.Checks;
 
 /**
  * Options of {@code accept}, with the original library's names and defaults. The heartbeat and

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.Checks;
+import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.chan.Keywords;
 
 /**

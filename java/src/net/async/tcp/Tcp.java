@@ -8,11 +8,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.async.tcp.impl.server.Acceptor;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.link.Connection;
 import net.async.tcp.impl.link.DialPlan;
 import net.async.tcp.impl.loop.Remote;
+import net.async.tcp.impl.server.Acceptor;
 import net.async.tcp.impl.session.SessionProtocol;
 
 /**

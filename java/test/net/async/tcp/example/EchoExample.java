@@ -6,8 +6,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.time.Duration;
 import net.async.tcp.AcceptSocket;
 import net.async.tcp.ClientSocket;
-import net.async.tcp.EventLoop;
 import net.async.tcp.Event;
+import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
 
 /** The README's Java echo server and client, verbatim; EchoExampleTest runs it. */

@@ -34,6 +34,7 @@ import net.async.tcp.impl.loop.Reactor;
 import net.async.tcp.impl.loop.Remote;
 import net.async.tcp.impl.loop.Transport;
 import net.async.tcp.impl.loop.UnixSocketFile;
+import net.async.tcp.impl.session.AcceptedSession;
 import net.async.tcp.impl.session.ServerSession;
 import net.async.tcp.impl.session.SessionProtocol;
 import net.async.tcp.impl.stats.AcceptorCounts;
@@ -272,7 +273,7 @@ public final class Acceptor implements Reactor.Listener {
         if (!admission.openSession(id)) {
             return null;
         }
-        SessionProtocol session = SessionProtocol.accept(reactor, on, readChanFactory.get(), writeChanFactory.get(),
+        AcceptedSession session = SessionProtocol.accept(reactor, on, readChanFactory.get(), writeChanFactory.get(),
                 settings, id, sessions, this::announce, this::ended);
         connections.add(session.connection());
         return session;

@@ -16,10 +16,10 @@ import net.async.tcp.impl.link.Failures;
 import net.async.tcp.impl.link.LinkMove;
 import net.async.tcp.impl.link.Tls;
 import net.async.tcp.impl.session.ServerSession;
+import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.ControlFrame.Bye;
 import net.async.tcp.impl.wire.ControlFrame.Hello;
 import net.async.tcp.impl.wire.ControlFrame.Refused;
-import net.async.tcp.impl.wire.ControlFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

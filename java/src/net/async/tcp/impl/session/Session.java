@@ -2,10 +2,10 @@
 package net.async.tcp.impl.session;
 
 import net.async.tcp.impl.link.SessionSettings;
+import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.ControlFrame.Ack;
 import net.async.tcp.impl.wire.ControlFrame.Hello;
 import net.async.tcp.impl.wire.ControlFrame.Welcome;
-import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.SessionId;
 
 /**
@@ -55,6 +55,11 @@ final class Session {
 
     ReplayBuffer outbound() {
         return outbound;
+    }
+
+    /** {@return whether a peer's position lies between what it acknowledged and what we sent} */
+    boolean isPossiblePosition(long peerReceived) {
+        return peerReceived >= outbound.acked() && peerReceived <= outbound.sent();
     }
 
     SessionId id() {

@@ -2,14 +2,12 @@
 package net.async.tcp.impl.session;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 import net.async.tcp.Stats;
 import net.async.tcp.impl.chan.Inbox;
 import net.async.tcp.impl.chan.Keywords;
@@ -21,24 +19,25 @@ import net.async.tcp.impl.link.PlainMode;
 import net.async.tcp.impl.link.Settings;
 import net.async.tcp.impl.loop.Reactor;
 import net.async.tcp.impl.stats.LinkEnd;
+import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.ControlFrame.Ack;
 import net.async.tcp.impl.wire.ControlFrame.Bye;
 import net.async.tcp.impl.wire.ControlFrame.Refused;
 import net.async.tcp.impl.wire.ControlFrame.Welcome;
-import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.SessionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Session mode's side of one {@link Connection}: the handshake that starts every link, the acks,
- * the wait of a detached server session, and the goodbye that ends a session. The connection
- * keeps the link's life (dial, up, down, close); this decides what the session frames mean.
+ * and the goodbye that ends a session; on a server, its {@link AcceptedSession} takes the links
+ * HELLOs bring and waits while there is none. The connection keeps the link's life (dial, up,
+ * down, close); this decides what the session frames mean.
  *
  * <pre>
  *  client link ready ──HELLO──▶  WELCOME ──▶ connection up, unacknowledged messages sent again
  *                                REFUSED(unknown session) ──▶ :session-lost, HELLO for a new one
- *  server HELLO ──▶ {@code ServerHandshake} ──▶ attachOnLoop: older link closed, WELCOME, connection up
+ *  server HELLO ──▶ {@link AcceptedSession}: older link closed, WELCOME, connection up
  *  message delivered ──▶ ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
  *  write-chan closed ──▶ every message acknowledged ──▶ BYE, and the link's end is the session's
  *  server, BYE read ──▶ BYE back (what it took), then :closed; the session's id kept as ended
@@ -54,16 +53,15 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Confined to the connection's event loop, like the connection itself.
  */
-public final class SessionProtocol implements LinkMode, ServerSession {
+public final class SessionProtocol implements LinkMode {
     private static final Logger log = LoggerFactory.getLogger(SessionProtocol.class);
 
     private final Connection connection;
     private final EventLoop loop;
     private final Session session;
-    private final SessionRegistry sessions; // the server's table, or null on a client
+    private final AcceptedSession server; // the server's half, or null on a client
     private final long handshakeTimeoutMillis;
     private ScheduledFuture<?> handshakeTimeout; // client: no WELCOME yet
-    private ScheduledFuture<?> expiry; // server: detached
     private ScheduledFuture<?> closeDeadline; // write-chan closed, not everything acknowledged yet
     private boolean closeRequested;
     private boolean ackArmed;
@@ -77,7 +75,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
         this.connection = connection;
         this.loop = connection.loop();
         this.session = new Session(settings.session(), id);
-        this.sessions = sessions;
+        this.server = sessions == null ? null : new AcceptedSession(connection, session, sessions);
         this.handshakeTimeoutMillis = settings.heartbeatTimeoutMillis();
     }
 
@@ -89,56 +87,18 @@ public final class SessionProtocol implements LinkMode, ServerSession {
 
     /**
      * {@return a server's new session named {@code id}, held by {@code sessions}}, on {@code loop}; links
-     * reach it by {@link #attachOnLoop}. See {@link Connection#accepted} for the rest.
+     * reach it by {@link AcceptedSession#attachOnLoop}. See {@link Connection#accepted} for the rest.
      */
-    public static SessionProtocol accept(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                                  SessionId id, SessionRegistry sessions, Consumer<Connection> onReady,
-                                  Consumer<Connection> onEnd) {
+    public static AcceptedSession accept(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
+                                         Settings settings, SessionId id, SessionRegistry sessions,
+                                         Consumer<Connection> onReady, Consumer<Connection> onEnd) {
         Connection connection = Connection.accepted(reactor, loop, readChan, writeChan, settings,
                 c -> new SessionProtocol(c, id, sessions, settings), onReady, onEnd, true);
-        return (SessionProtocol) connection.mode(); // made just now, by the line above
-    }
-
-    /** {@return the connection this session is the mode of} */
-    public Connection connection() {
-        return connection;
+        return ((SessionProtocol) connection.mode()).server; // made just now, by the line above
     }
 
     Session session() {
         return session;
-    }
-
-    @Override
-    public SessionId id() {
-        return session.id();
-    }
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isEndedOnLoop() {
-        assert loop.inEventLoop();
-        return connection.isClosed();
-    }
-
-    @Override
-    public long heldBytesOnLoop() {
-        assert loop.inEventLoop();
-        return session.outbound().bytes();
-    }
-
-    @Override
-    public void watchGrowthOnLoop(LongConsumer grew) {
-        assert loop.inEventLoop();
-        session.outbound().watchGrowth(grew);
-    }
-
-    @Override
-    public void loseOnLoop() {
-        connection.loseSessionOnLoop();
     }
 
     @Override
@@ -193,7 +153,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
             protocolErrorOnLoop("WELCOME for session " + welcome.id() + ", not ours");
             return;
         }
-        if (!isPossiblePosition(welcome.received())) {
+        if (!session.isPossiblePosition(welcome.received())) {
             protocolErrorOnLoop("WELCOME resumes at position " + welcome.received() + ", outside "
                     + session.outbound().acked() + ".." + session.outbound().sent());
             return;
@@ -222,43 +182,6 @@ public final class SessionProtocol implements LinkMode, ServerSession {
         helloOnLoop();
     }
 
-    @Override
-    public boolean attachOnLoop(Channel ch, ChannelHandler handshake, long peerReceived, int peerWindow, boolean existed) {
-        assert loop.inEventLoop();
-        if (!isPossiblePosition(peerReceived)) {
-            // behind what the client acknowledged: an old link's HELLO, overtaken by a newer one under
-            // churn, a normal event; beyond what we sent: a peer that is wrong, worth a WARN
-            boolean stale = peerReceived < session.outbound().acked();
-            String line = "{} HELLO from {} resumes at position {}, outside {}..{}: refused"
-                    + (stale ? " (a stale link, the session has moved on)" : "");
-            Object[] args = {connection, ch.remoteAddress(), peerReceived, session.outbound().acked(),
-                    session.outbound().sent()};
-            if (stale) {
-                log.debug(line, args);
-            } else {
-                log.warn(line, args);
-            }
-            Refused.closeWith(ch, Refused.BAD_POSITION);
-            return false;
-        }
-        cancel(expiry);
-        sessions.attached(this);
-        if (existed) {
-            connection.counters().sessionResumed();
-        }
-        session.outbound().ackTo(peerReceived);
-        session.welcomed(peerWindow);
-        connection.replaceLinkOnLoop(ch, handshake);
-        ch.writeAndFlush(session.welcome(existed).encode(ch.alloc()), ch.voidPromise());
-        connection.linkUpOnLoop();
-        return true;
-    }
-
-    /** A peer's position must lie between what it acknowledged and what we sent. */
-    private boolean isPossiblePosition(long peerReceived) {
-        return peerReceived >= session.outbound().acked() && peerReceived <= session.outbound().sent();
-    }
-
     // ---- frames on a link ----
 
     /** A message from the peer: counted, unless it came where a WELCOME was due (the peer has sessions off). */
@@ -284,9 +207,9 @@ public final class SessionProtocol implements LinkMode, ServerSession {
             welcomedOnLoop(welcome);
         } else if (frame instanceof Bye bye && connection.isUp()) {
             byeReceivedOnLoop(bye);
-        } else if (frame instanceof Bye bye && connection.isHandshaking() && sessions == null) {
+        } else if (frame instanceof Bye bye && connection.isHandshaking() && server == null) {
             lostGoodbyeOnLoop(bye);
-        } else if (frame instanceof Bye && connection.isClosing() && byeSent && sessions == null) {
+        } else if (frame instanceof Bye && connection.isClosing() && byeSent && server == null) {
             goodbyeConfirmed = true; // the server's answer to ours: both ends are done
             connection.link().close();
         } else if (frame instanceof Refused refused && !refused.isFatal() && connection.isHandshaking()
@@ -323,7 +246,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
     /** The peer ended the session; whatever of ours it did not take goes on a new one, if we go on. */
     private void byeReceivedOnLoop(Bye bye) {
         assert loop.inEventLoop();
-        if (!isPossiblePosition(bye.received())) {
+        if (!session.isPossiblePosition(bye.received())) {
             protocolErrorOnLoop("BYE at position " + bye.received() + ", outside "
                     + session.outbound().acked() + ".." + session.outbound().sent());
             return;
@@ -331,7 +254,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
         session.outbound().ackTo(bye.received());
         log.debug("{} ended by the peer", connection);
         Channel ch = connection.link();
-        if (sessions != null) {
+        if (server != null) {
             endedByGoodbye = true;
             connection.closingOnLoop(); // the link's end is the connection's end
             // the client waits for this answer: without it, it would resume to say goodbye again
@@ -422,18 +345,13 @@ public final class SessionProtocol implements LinkMode, ServerSession {
         handshakeRefusal = null;
     }
 
-    /** Server: the link is gone; the session waits session-expiry for its client, in the table's bounds. */
+    /** The link is gone and the connection goes on: a server's session waits for its client; a client redials. */
     @Override
     public void detachedOnLoop() {
         assert loop.inEventLoop();
-        if (sessions == null) {
-            return; // a client redials
+        if (server != null) {
+            server.detachedOnLoop();
         }
-        expiry = loop.schedule(() -> {
-            log.debug("{} expired: no link for {} ms", connection, session.settings().expiryMillis());
-            connection.loseSessionOnLoop();
-        }, session.settings().expiryMillis(), TimeUnit.MILLISECONDS);
-        sessions.detached(this);
     }
 
     /**
@@ -466,7 +384,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
         if (closeRequested && connection.isUp() && session.outbound().isEmpty()) {
             Channel ch = connection.link();
             byeSent = true;
-            endedByGoodbye = sessions != null;
+            endedByGoodbye = server != null;
             connection.closingOnLoop();
             GracefulClose.after(ch, new Bye(session.received()).encode(ch.alloc()));
         }
@@ -477,10 +395,9 @@ public final class SessionProtocol implements LinkMode, ServerSession {
     public void finishedOnLoop() {
         assert loop.inEventLoop();
         cancel(handshakeTimeout);
-        cancel(expiry);
         cancel(closeDeadline);
-        if (sessions != null) {
-            sessions.ended(this, endedByGoodbye ? session.received() : -1);
+        if (server != null) {
+            server.endedOnLoop(endedByGoodbye ? session.received() : -1);
         }
     }
 
@@ -491,7 +408,7 @@ public final class SessionProtocol implements LinkMode, ServerSession {
     @Override
     public boolean awaitsGoodbyeOnLoop() {
         assert loop.inEventLoop();
-        return sessions == null && byeSent && !goodbyeConfirmed;
+        return server == null && byeSent && !goodbyeConfirmed;
     }
 
     private static void cancel(ScheduledFuture<?> timer) {
