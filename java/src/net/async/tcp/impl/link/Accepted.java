@@ -27,18 +27,26 @@ final class Accepted implements LinkSource {
     }
 
     @Override
+    public void startOnLoop() {
+        assert connection.loop().inEventLoop();
+        throw new UnsupportedOperationException("an accepted connection does not dial");
+    }
+
+    @Override
     public boolean endsWithLink() {
         return !resumes;
     }
 
     @Override
     public void awaitNextLinkOnLoop() {
+        assert connection.loop().inEventLoop();
         assert resumes : "an accepted connection ends with its link";
         // the session's mode waits for its client, bounded by its table
     }
 
     @Override
     public void linkUpOnLoop(Channel ch, boolean first) {
+        assert connection.loop().inEventLoop();
         if (first) {
             onReady.accept(connection);
         }
@@ -46,6 +54,7 @@ final class Accepted implements LinkSource {
 
     @Override
     public void endedOnLoop() {
+        assert connection.loop().inEventLoop();
         onEnd.accept(connection);
     }
 

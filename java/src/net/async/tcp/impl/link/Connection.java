@@ -255,6 +255,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
 
     /** The end, whatever the cause: {@code :closed} is the last value read-chan yields, then it closes. */
     public void finishOnLoop() {
+        assert loop.inEventLoop();
         endOnLoop(true);
     }
 
@@ -309,11 +310,13 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     public void handshakingOnLoop() {
+        assert loop.inEventLoop();
         moveTo(LinkState.HANDSHAKING);
     }
 
     /** The link's end will be the connection's end: write-chan was closed, or the session is saying goodbye. */
     public void closingOnLoop() {
+        assert loop.inEventLoop();
         moveTo(LinkState.CLOSING);
     }
 
@@ -381,7 +384,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     public void addStatsOnLoop(StatsCollector sum) {
         assert loop.inEventLoop();
         if (state != LinkState.CLOSED) {
-            sum.addLiveOnLoop(counters, inbox.waiting(), outbox.waiting());
+            sum.addLive(counters, inbox.waiting(), outbox.waiting());
         }
     }
 

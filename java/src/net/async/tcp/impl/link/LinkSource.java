@@ -23,17 +23,13 @@ interface LinkSource {
     void awaitNextLinkOnLoop();
 
     /** A client starts dialing; accepted connections come with their link. */
-    default void startOnLoop() {
-        throw new UnsupportedOperationException("an accepted connection does not dial");
-    }
+    void startOnLoop();
 
     /** A link of the connection is up: its {@code first}, or a later one. */
-    default void linkUpOnLoop(Channel ch, boolean first) {
-    }
+    void linkUpOnLoop(Channel ch, boolean first);
 
     /** The connection has ended: nothing may start a link again. */
-    default void endedOnLoop() {
-    }
+    void endedOnLoop();
 
     /** {@return the TLS handler of a new link: a server's, unless this side dials} */
     default SslHandler newTlsHandler(SslContext context, ByteBufAllocator alloc) {

@@ -40,42 +40,51 @@ public final class PlainMode implements LinkMode {
 
     @Override
     public void linkReadyOnLoop() {
+        assert connection.loop().inEventLoop();
         connection.linkUpOnLoop();
     }
 
     @Override
     public void linkUpOnLoop() {
+        assert connection.loop().inEventLoop();
     }
 
     @Override
     public boolean payloadOnLoop() {
+        assert connection.loop().inEventLoop();
         return true;
     }
 
     @Override
     public void controlOnLoop(ControlFrame frame) {
+        assert connection.loop().inEventLoop();
         throw new AssertionError("a plain link's decoder never yields " + frame);
     }
 
     @Override
     public void beforeFlushOnLoop(Channel ch) {
+        assert connection.loop().inEventLoop();
     }
 
     @Override
     public void linkDownOnLoop(boolean handshaking) {
+        assert connection.loop().inEventLoop();
     }
 
     @Override
     public void detachedOnLoop() {
+        assert connection.loop().inEventLoop();
     }
 
     @Override
     public boolean awaitsGoodbyeOnLoop() {
+        assert connection.loop().inEventLoop();
         return false;
     }
 
     @Override
     public void writeChanClosedOnLoop() {
+        assert connection.loop().inEventLoop();
         if (connection.isUp()) {
             // completes after every earlier write, so all that was written reaches the socket first
             connection.closingOnLoop();
@@ -87,6 +96,7 @@ public final class PlainMode implements LinkMode {
 
     @Override
     public void finishedOnLoop() {
+        assert connection.loop().inEventLoop();
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class AcceptedSession implements ServerSession {
 
     @Override
     public void loseOnLoop() {
+        assert loop().inEventLoop();
         connection.loseSessionOnLoop();
     }
 

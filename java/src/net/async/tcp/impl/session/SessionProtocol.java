@@ -119,11 +119,13 @@ public final class SessionProtocol implements LinkMode {
 
     @Override
     public void linkReadyOnLoop() {
+        assert loop.inEventLoop();
         helloOnLoop();
     }
 
     @Override
     public void linkUpOnLoop() {
+        assert loop.inEventLoop();
         byeIfDoneOnLoop();
     }
 

@@ -88,7 +88,7 @@ public final class StatsCollector {
     }
 
     /** A live connection's counts and backlogs, on its thread; one that has ended is among the ended. */
-    public synchronized void addLiveOnLoop(Counters counters, int waitingIn, int waitingOut) {
+    public synchronized void addLive(Counters counters, int waitingIn, int waitingOut) {
         sum.add(counters);
         live++;
         this.waitingIn += waitingIn;
