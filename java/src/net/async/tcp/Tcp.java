@@ -11,6 +11,7 @@ import java.util.List;
 import net.async.tcp.impl.Checks;
 import net.async.tcp.impl.link.Connection;
 import net.async.tcp.impl.link.DialPlan;
+import net.async.tcp.impl.link.Redial;
 import net.async.tcp.impl.loop.Remote;
 import net.async.tcp.impl.server.Acceptor;
 import net.async.tcp.impl.session.SessionProtocol;
@@ -152,7 +153,7 @@ public final class Tcp {
         Checks.notNull(options, "options");
         DialPlan plan = new DialPlan(servers, options.failover(), options.reconnectPolicy(),
                 options.connectTimeoutMillis());
-        Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
+        Connection connection = Redial.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
                 options.settings(), plan, SessionProtocol.clientMode(options.settings()));
         connection.start();
         return new ClientSocket(connection.readChan(), connection.writeChan(), servers.get(0).address(),

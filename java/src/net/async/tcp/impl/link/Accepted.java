@@ -2,7 +2,10 @@
 package net.async.tcp.impl.link;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import net.async.tcp.impl.loop.Reactor;
 
 /**
  * The {@link LinkSource} of an accepted connection: its acceptor's. A plain one has the link it was
@@ -12,14 +15,25 @@ import java.util.function.Consumer;
  * <h2>Threading</h2>
  * Runs on the connection's event loop.
  */
-final class Accepted implements LinkSource {
+public final class Accepted implements LinkSource {
     private final Connection connection;
     private final Consumer<Connection> onReady; // announce it on accept-chan
     private final Consumer<Connection> onEnd; // its acceptor forgets it
     private final boolean resumes; // a session: its client comes back on new links
 
-    /** @param resumes whether links come again (a session), or the first is the only one */
-    Accepted(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd, boolean resumes) {
+    /**
+     * {@return an accepted connection}: plain, installed by {@link Connection#initChannel} on its
+     * channel's thread, or a session ({@code resumes}), whose mode is given its links. {@code onReady}
+     * runs once the first link is ready (after TLS, if any): one that never gets ready closes unannounced.
+     */
+    public static Connection connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
+                                        Settings settings, Function<Connection, LinkMode> mode,
+                                        Consumer<Connection> onReady, Consumer<Connection> onEnd, boolean resumes) {
+        return new Connection(reactor, loop, readChan, writeChan, settings,
+                c -> new Accepted(c, onReady, onEnd, resumes), mode);
+    }
+
+    private Accepted(Connection connection, Consumer<Connection> onReady, Consumer<Connection> onEnd, boolean resumes) {
         this.connection = connection;
         this.onReady = onReady;
         this.onEnd = onEnd;

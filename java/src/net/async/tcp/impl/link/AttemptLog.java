@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Confined to the connection's event loop.
  */
 public final class AttemptLog {
-    private static final Logger log = LoggerFactory.getLogger(Connection.class); // the connection's lines
+    private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
 
     private final Object connection;
     private final Counters counters;

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import net.async.tcp.Stats;
 import net.async.tcp.impl.chan.Chans;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * All state is confined to the reactor's event loop: methods ending in {@code OnLoop} assert it,
  * Netty calls the handlers there, and core.async callbacks hop onto it.
  */
-public final class Connection implements Outbox.Owner, Reactor.Member {
+public final class Connection implements Outbox.Owner, LinkHandler.Owner, Reactor.Member {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     private final Reactor reactor;
@@ -54,7 +53,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     private boolean everReady;
     private boolean disconnectAnnounced;
 
-    private Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
+    /** Made by its {@link LinkSource}: {@link Redial#client} or {@link Accepted#connection}. */
+    Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
                        Function<Connection, LinkSource> source, Function<Connection, LinkMode> mode) {
         this.reactor = reactor;
         this.loop = loop;
@@ -63,26 +63,6 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         this.source = source.apply(this);
         this.inbox = this.mode.newInbox(readChan, loop, this::setReading);
         this.outbox = new Outbox(writeChan, loop, settings.maxFrameSize(), this, this.mode.retention(), counters);
-    }
-
-    /** {@return a client connection that dials the servers of {@code plan} once {@link #start}ed} */
-    public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
-                                    DialPlan plan, Function<Connection, LinkMode> mode) {
-        EventLoop loop = reactor.next();
-        return new Connection(reactor, loop, readChan, writeChan, settings, c -> new Redial(c, reactor, loop, plan),
-                mode);
-    }
-
-    /**
-     * {@return an accepted connection}: plain, installed by {@link #initChannel} on its channel's
-     * thread, or a session ({@code resumes}), whose mode is given its links. {@code onReady} runs
-     * once the first link is ready (after TLS, if any): one that never gets ready closes unannounced.
-     */
-    public static Connection accepted(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
-                               Function<Connection, LinkMode> mode, Consumer<Connection> onReady,
-                               Consumer<Connection> onEnd, boolean resumes) {
-        return new Connection(reactor, loop, readChan, writeChan, settings,
-                c -> new Accepted(c, onReady, onEnd, resumes), mode);
     }
 
     /** {@return what the frames on its links mean, made with it} */
@@ -154,7 +134,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     /** TCP is up; without TLS the link is ready at once, with TLS once the handshake succeeds. */
-    void linkActiveOnLoop(Channel ch) {
+    @Override
+    public void linkActiveOnLoop(Channel ch) {
         assert loop.inEventLoop();
         if (state == LinkState.CLOSED) {
             ch.close();
@@ -183,7 +164,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         mode.linkUpOnLoop();
     }
 
-    void linkDownOnLoop(Channel ch) {
+    @Override
+    public void linkDownOnLoop(Channel ch) {
         assert loop.inEventLoop();
         if (ch != channel) {
             return;
@@ -229,7 +211,8 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     }
 
     /** {@return whether read-chan was told the last link was lost, and no link has been up since} */
-    boolean hasAnnouncedLoss() {
+    @Override
+    public boolean hasAnnouncedLoss() {
         return disconnectAnnounced;
     }
 
@@ -288,6 +271,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
     // ---- what the link modes ask of the link ----
 
     /** {@return the current link, or {@code null} while there is none} */
+    @Override
     public Channel link() {
         return channel;
     }
@@ -300,6 +284,7 @@ public final class Connection implements Outbox.Owner, Reactor.Member {
         return state == LinkState.HANDSHAKING;
     }
 
+    @Override
     public boolean isClosing() {
         return state == LinkState.CLOSING;
     }

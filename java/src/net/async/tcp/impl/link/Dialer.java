@@ -59,13 +59,12 @@ final class Dialer {
 
     private static Bootstrap bootstrap(Transport transport, EventLoop loop, DialPlan plan, ChannelHandler initializer,
                                        boolean unix) {
-        Remote kind = plan.servers().stream().filter(r -> r.isUnix() == unix).findFirst().orElse(null);
-        if (kind == null) {
+        if (plan.servers().stream().noneMatch(r -> r.isUnix() == unix)) {
             return null;
         }
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.channel(kind))
+                .channel(transport.channel(unix))
                 .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.READ_SIZES)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, plan.connectTimeoutMillis())

@@ -1,6 +1,7 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.impl.link;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -17,22 +18,40 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of one link's pipeline: what the link reads goes to read-chan through the
  * {@link Inbox}, control frames to the {@link LinkMode}, writability to the {@link Outbox}, and
- * the link's life (up, TLS done, down, failed) to the {@link Connection}. A link the connection
+ * the link's life (up, TLS done, down, failed) to its {@link Owner}, the connection. A link the connection
  * no longer holds (taken over by a newer one) is heard out but not listened to.
  *
  * <h2>Threading</h2>
  * One instance per link, on the connection's event loop; stateless beyond its collaborators.
  */
 final class LinkHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(Connection.class); // the connection's lines
+    /** What a link's handler tells its connection, and asks of it. */
+    interface Owner {
+        /** {@return the link it holds now, or {@code null}: a handler of any other is heard out, not listened to} */
+        Channel link();
 
-    private final Connection connection;
+        /** {@return whether read-chan was told the last link was lost, and no link has been up since} */
+        boolean hasAnnouncedLoss();
+
+        /** {@return whether it is closing: what still arrives is dropped} */
+        boolean isClosing();
+
+        /** TCP is up on {@code ch}. */
+        void linkActiveOnLoop(Channel ch);
+
+        /** {@code ch} went down. */
+        void linkDownOnLoop(Channel ch);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(LinkHandler.class);
+
+    private final Owner connection;
     private final LinkMode mode;
     private final Inbox inbox;
     private final Outbox outbox;
     private final Counters counters;
 
-    LinkHandler(Connection connection, LinkMode mode, Inbox inbox, Outbox outbox, Counters counters) {
+    LinkHandler(Owner connection, LinkMode mode, Inbox inbox, Outbox outbox, Counters counters) {
         this.connection = connection;
         this.mode = mode;
         this.inbox = inbox;

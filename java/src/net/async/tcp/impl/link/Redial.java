@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import net.async.tcp.impl.loop.Reactor;
 import net.async.tcp.impl.loop.Remote;
 import org.slf4j.Logger;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Confined to the connection's event loop, but {@code server}, which is volatile for stats.
  */
-final class Redial implements LinkSource {
-    private static final Logger log = LoggerFactory.getLogger(Connection.class); // the connection's lines
+public final class Redial implements LinkSource {
+    private static final Logger log = LoggerFactory.getLogger(Redial.class);
 
     private final Connection connection;
     private final EventLoop loop;
@@ -31,7 +32,15 @@ final class Redial implements LinkSource {
     private ScheduledFuture<?> next;
     private volatile SocketAddress server;
 
-    Redial(Connection connection, Reactor reactor, EventLoop loop, DialPlan plan) {
+    /** {@return a client connection that dials the servers of {@code plan} once {@link Connection#start}ed} */
+    public static Connection client(Reactor reactor, Object readChan, Object writeChan, Settings settings,
+                                    DialPlan plan, Function<Connection, LinkMode> mode) {
+        EventLoop loop = reactor.next();
+        return new Connection(reactor, loop, readChan, writeChan, settings, c -> new Redial(c, reactor, loop, plan),
+                mode);
+    }
+
+    private Redial(Connection connection, Reactor reactor, EventLoop loop, DialPlan plan) {
         this.connection = connection;
         this.loop = loop;
         this.dialer = new Dialer(reactor.transport(), loop, plan, new ChannelInitializer<>() {

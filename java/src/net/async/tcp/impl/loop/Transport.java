@@ -62,17 +62,17 @@ public enum Transport {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    /** The channel class of a client link to {@code remote}: a TCP socket, or a Unix domain socket. */
-    public Class<? extends Channel> channel(Remote remote) {
-        if (remote.isUnix()) {
+    /** The channel class of a client link: a TCP socket, or a Unix domain socket. */
+    public Class<? extends Channel> channel(boolean unix) {
+        if (unix) {
             return this == EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
         }
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    /** The channel class of a listening socket at {@code local}. */
-    public Class<? extends ServerChannel> serverChannel(Remote local) {
-        if (local.isUnix()) {
+    /** The channel class of a listening socket: TCP, or a Unix domain socket. */
+    public Class<? extends ServerChannel> serverChannel(boolean unix) {
+        if (unix) {
             return this == EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
         }
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

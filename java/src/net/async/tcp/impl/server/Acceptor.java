@@ -24,6 +24,7 @@ import net.async.tcp.impl.Hop;
 import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.chan.Inbox;
 import net.async.tcp.impl.chan.Keywords;
+import net.async.tcp.impl.link.Accepted;
 import net.async.tcp.impl.link.Connection;
 import net.async.tcp.impl.link.LinkMove;
 import net.async.tcp.impl.link.Pipeline;
@@ -172,7 +173,7 @@ public final class Acceptor implements Reactor.Listener {
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop, reactor.group()) // accepted links are spread over every thread
-                .channel(reactor.transport().serverChannel(at))
+                .channel(reactor.transport().serverChannel(at.isUnix()))
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.READ_SIZES);
         if (!at.isUnix()) {
@@ -249,7 +250,7 @@ public final class Acceptor implements Reactor.Listener {
             awaitHelloOnLoop(child);
             return;
         }
-        Connection connection = Connection.accepted(reactor, child.eventLoop(), readChanFactory.get(),
+        Connection connection = Accepted.connection(reactor, child.eventLoop(), readChanFactory.get(),
                 writeChanFactory.get(), settings, PlainMode::new, this::announce, this::ended, false);
         connections.add(connection);
         connection.initChannel(child);

@@ -12,6 +12,7 @@ import net.async.tcp.Stats;
 import net.async.tcp.impl.chan.Inbox;
 import net.async.tcp.impl.chan.Keywords;
 import net.async.tcp.impl.chan.Retention;
+import net.async.tcp.impl.link.Accepted;
 import net.async.tcp.impl.link.Connection;
 import net.async.tcp.impl.link.GracefulClose;
 import net.async.tcp.impl.link.LinkMode;
@@ -87,12 +88,12 @@ public final class SessionProtocol implements LinkMode {
 
     /**
      * {@return a server's new session named {@code id}, held by {@code sessions}}, on {@code loop}; links
-     * reach it by {@link AcceptedSession#attachOnLoop}. See {@link Connection#accepted} for the rest.
+     * reach it by {@link AcceptedSession#attachOnLoop}. See {@link Accepted#connection} for the rest.
      */
     public static AcceptedSession accept(Reactor reactor, EventLoop loop, Object readChan, Object writeChan,
                                          Settings settings, SessionId id, SessionRegistry sessions,
                                          Consumer<Connection> onReady, Consumer<Connection> onEnd) {
-        Connection connection = Connection.accepted(reactor, loop, readChan, writeChan, settings,
+        Connection connection = Accepted.connection(reactor, loop, readChan, writeChan, settings,
                 c -> new SessionProtocol(c, id, sessions, settings), onReady, onEnd, true);
         return ((SessionProtocol) connection.mode()).server; // made just now, by the line above
     }

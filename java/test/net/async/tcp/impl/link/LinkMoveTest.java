@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 import net.async.tcp.Chan;
 import net.async.tcp.Sockets;
 import net.async.tcp.Trouble;
-import net.async.tcp.impl.loop.Remote;
 import net.async.tcp.impl.loop.Transport;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +83,7 @@ class LinkMoveTest {
         EventLoop second = group.next();
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
         Channel server = new ServerBootstrap().group(first, first)
-                .channel(transport.serverChannel(Remote.tcp(Sockets.HOST, 0)))
+                .channel(transport.serverChannel(false))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel child) {
