@@ -6,7 +6,6 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -111,8 +110,7 @@ public final class FaultProxy implements AutoCloseable {
     // how many bytes each faulted link had carried, both ways, when its fault struck
     private final List<Long> carriedAtFault = Collections.synchronizedList(new ArrayList<>());
     private final Set<Link> relaying = new java.util.HashSet<>(); // event loop only
-    private final AtomicInteger trips = new AtomicInteger(); // tripwires left to fire
-    private volatile Tripwire tripwire;
+    private volatile Tripwire tripwire = Tripwire.NONE;
     private volatile boolean faultsEnabled = true;
     private volatile FaultListener faultListener = (p, f) -> { };
     private volatile boolean keepCarried = true;
@@ -204,21 +202,17 @@ public final class FaultProxy implements AutoCloseable {
     /** Which way a tripwire watches: client to server, or server to client. */
     public enum Direction { UPSTREAM, DOWNSTREAM }
 
-    private record Tripwire(byte[] pattern, Direction direction) {
-    }
-
     /**
      * The next {@code times} chunks that carry {@code pattern} going {@code direction} are dropped,
      * and their links reset both ways instead: say, a session's BYE lost with its link.
      */
     public void resetOn(byte[] pattern, Direction direction, int times) {
-        tripwire = new Tripwire(pattern.clone(), direction);
-        trips.set(times);
+        tripwire = new Tripwire(pattern, direction, times);
     }
 
     /** {@return how many tripwires are left to fire} */
     public int tripsLeft() {
-        return trips.get();
+        return tripwire.left();
     }
 
     /** Resets every link relaying now, both ways (an RST to each end); waits until it is done. */
@@ -356,7 +350,7 @@ public final class FaultProxy implements AutoCloseable {
             Channel from = ctx.channel();
             Channel to = from == down ? up : down;
             ByteBuf chunk = (ByteBuf) msg;
-            if (state == State.RELAY && trips(from == down ? Direction.UPSTREAM : Direction.DOWNSTREAM, chunk)) {
+            if (state == State.RELAY && tripwire.trips(from == down ? Direction.UPSTREAM : Direction.DOWNSTREAM, chunk)) {
                 chunk.release();
                 closeBoth(true);
                 return;
@@ -385,20 +379,6 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 case CLOSING -> chunk.release();
             }
-        }
-
-        private boolean trips(Direction direction, ByteBuf chunk) {
-            Tripwire wire = tripwire;
-            if (wire == null || wire.direction() != direction || trips.get() <= 0) {
-                return false;
-            }
-            byte[] bytes = ByteBufUtil.getBytes(chunk);
-            for (int i = 0; i + wire.pattern().length <= bytes.length; i++) {
-                if (Arrays.equals(bytes, i, i + wire.pattern().length, wire.pattern(), 0, wire.pattern().length)) {
-                    return trips.getAndDecrement() > 0;
-                }
-            }
-            return false;
         }
 
         @Override
