@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Coalescing small frames keeps the per-message cost to one copy: no buffer, promise or
- * outbound-buffer entry of its own.
+ * outbound-buffer entry of its own. A write whose retention needs to know it was written gets a
+ * {@link WrittenPromise}, one object; the others Netty's void promise.
  *
  * Nothing taken is silently dropped: the {@link Retention} keeps each message (until the socket
  * took it, or in session mode until the peer acknowledged it), and whatever it keeps when the link
@@ -246,7 +247,7 @@ final class Outbox {
         if (onWritten == null) {
             channel.write(message, channel.voidPromise());
         } else {
-            channel.write(message).addListener(onWritten);
+            channel.write(message, new WrittenPromise(channel, onWritten));
         }
     }
 
