@@ -2,9 +2,9 @@
 package net.async.tcp;
 
 import java.util.function.Supplier;
-import net.async.tcp.impl.Acceptor.DetachedLimits;
-import net.async.tcp.impl.AdmissionLimits;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.server.Acceptor.DetachedLimits;
+import net.async.tcp.impl.server.AdmissionLimits;
+import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.Checks;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * A listening socket, as {@code accept} returns it.

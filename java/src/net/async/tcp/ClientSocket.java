@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import net.async.tcp.impl.Checks;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Keywords;
 
 /**
  * One connection, as {@code connect} returns it and accept-chan yields it: two real core.async

@@ -2,8 +2,8 @@
 package net.async.tcp;
 
 import net.async.tcp.impl.Checks;
-import net.async.tcp.impl.Chans;
-import net.async.tcp.impl.ReconnectPolicy;
+import net.async.tcp.impl.chan.Chans;
+import net.async.tcp.impl.link.ReconnectPolicy;
 
 /**
  * Options of {@code connect}, with the original library's names and defaults.

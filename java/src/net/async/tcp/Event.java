@@ -3,7 +3,7 @@ package net.async.tcp;
 
 import clojure.lang.Keyword;
 import java.net.SocketAddress;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Keywords;
 
 /**
  * One value from a read-chan, typed for Java: a status change or a message.

@@ -1,8 +1,8 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp;
 
-import net.async.tcp.impl.Reactor;
-import net.async.tcp.impl.Transport;
+import net.async.tcp.impl.loop.Reactor;
+import net.async.tcp.impl.loop.Transport;
 
 /**
  * One network thread, {@code net-async-tcp-N}, or several, {@code net-async-tcp-N-M}

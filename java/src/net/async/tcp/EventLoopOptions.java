@@ -2,7 +2,7 @@
 package net.async.tcp;
 
 import net.async.tcp.impl.Checks;
-import net.async.tcp.impl.Transport;
+import net.async.tcp.impl.loop.Transport;
 
 /**
  * Options of {@code eventLoop}.

@@ -2,8 +2,8 @@
 package net.async.tcp;
 
 import io.netty.handler.ssl.SslContext;
-import net.async.tcp.impl.SessionSettings;
-import net.async.tcp.impl.Settings;
+import net.async.tcp.impl.link.SessionSettings;
+import net.async.tcp.impl.link.Settings;
 
 /**
  * What the options of {@code connect} ({@link ConnectOptions}) and of {@code accept}

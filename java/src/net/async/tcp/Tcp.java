@@ -8,11 +8,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.async.tcp.impl.Acceptor;
+import net.async.tcp.impl.server.Acceptor;
 import net.async.tcp.impl.Checks;
-import net.async.tcp.impl.Connection;
-import net.async.tcp.impl.DialPlan;
-import net.async.tcp.impl.Remote;
+import net.async.tcp.impl.link.Connection;
+import net.async.tcp.impl.link.DialPlan;
+import net.async.tcp.impl.loop.Remote;
+import net.async.tcp.impl.session.SessionProtocol;
 
 /**
  * The entry point for Java callers, one static method per function of the Clojure namespace
@@ -152,7 +153,7 @@ public final class Tcp {
         DialPlan plan = new DialPlan(servers, options.failover(), options.reconnectPolicy(),
                 options.connectTimeoutMillis());
         Connection connection = Connection.client(loop.reactor(), options.readChanOrNew(), options.writeChanOrNew(),
-                options.settings(), plan);
+                options.settings(), plan, SessionProtocol.clientMode(options.settings()));
         connection.start();
         return new ClientSocket(connection.readChan(), connection.writeChan(), servers.get(0).address(),
                 connection::stats, connection::serverAddress);

@@ -88,7 +88,7 @@ class FacadeTest {
     void closeDeliversWhatWasWrittenThenClosedAndWriteReturnsFalse() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = Tcp.accept(loop, 0)) {
             ClientSocket client = Tcp.connect(loop, "127.0.0.1", server.port(),
-                    ConnectOptions.builder().writeChan(net.async.tcp.impl.Chans.chan(16)).build());
+                    ConnectOptions.builder().writeChan(net.async.tcp.impl.chan.Chans.chan(16)).build());
             for (int i = 0; i < 10; i++) {
                 assertTrue(client.write(bytes("m" + i)));
             }

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.junit.jupiter.api.Test;
 
 /**

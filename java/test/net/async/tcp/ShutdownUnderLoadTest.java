@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.async.tcp.impl.Chans;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Chans;
+import net.async.tcp.impl.chan.Keywords;
 import org.junit.jupiter.api.Test;
 
 /**

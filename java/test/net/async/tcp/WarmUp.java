@@ -2,7 +2,7 @@
 package net.async.tcp;
 
 import io.netty.buffer.ByteBufAllocator;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

@@ -89,7 +89,7 @@ final class Async {
             if (value instanceof byte[] bytes) {
                 return bytes;
             }
-            if (value != net.async.tcp.impl.Keywords.CONNECTED) {
+            if (value != net.async.tcp.impl.chan.Keywords.CONNECTED) {
                 return null;
             }
         }

@@ -7,7 +7,7 @@ import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * One-way throughput of net.async as a user sees it: a writer thread puts {@code byte[]} on the

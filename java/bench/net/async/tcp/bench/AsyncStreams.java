@@ -18,8 +18,8 @@ import net.async.tcp.ConnectOptions;
 import net.async.tcp.EventLoop;
 import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Chans;
+import net.async.tcp.impl.chan.Keywords;
 
 /**
  * Many connections streaming at once into one server, in net.async: a server loop and a client

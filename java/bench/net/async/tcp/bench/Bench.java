@@ -5,11 +5,10 @@ import io.netty.util.Version;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,13 +21,14 @@ import org.HdrHistogram.Histogram;
  * Every figure is measured next to its reference in the same JVM run and reported as a ratio, since
  * the machine is shared and absolute numbers are noisy. Output: a table on stdout,
  * {@code target/bench/results.json} and {@code target/bench/throughput.png}; a progress line per
- * step on stderr. Each step is bounded in count and in time; the whole suite takes about 7
- * minutes on the shared 2-core machine, about a minute of it compiling core.async in two JVMs,
- * 2 minutes the clojure programs step and 1.5 minutes the loaded connections one.
+ * step on stderr. Each step is bounded in count and in time; the whole suite takes about 9
+ * minutes on the shared 2-core machine, about a minute of it compiling core.async in three JVMs,
+ * 3 minutes the clojure programs step and 1.5 minutes the loaded connections one.
  *
  * <pre>
- *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty, JeroMQ
- *  ({@link OneWayStep})
+ *  one-way throughput  16 B · 128 B · 1 KiB · 64 KiB   net.async (chan 1024 / unbuffered) vs raw Netty (the
+ *  ({@link OneWayStep})                                transport ceiling), same-work Netty ({@link NettySameWork},
+ *                                                      128 B · 1 KiB · 64 KiB), JeroMQ
  *  core.async ceiling  two threads, >!!/<!!, 128 B      unbuffered and (chan 1024)
  *                      1 KiB: two hand-offs through a     with CPU per message by thread group
  *                      relay that parks / never parks
@@ -37,9 +37,11 @@ import org.HdrHistogram.Histogram;
  *  event-loop threads  16 · 64 conns × 128 B · 1 KiB,   net.async vs raw Netty with as many threads;
  *                      loops of 1, 2 (4, 8) threads     scaling from each thread count to the next
  *  request-reply       128 B, p50/p99/p99.9             net.async client vs raw-Netty blocking client, JeroMQ
- *  clojure programs    plain Clojure on the public API:  vs raw Netty (and the Java harness) in the same run;
- *                      one-way 64 KiB · 1 MiB,           GC pauses and an idle thread's hiccups beside
- *                      request-reply 128 B × 100,000     each request-reply measurement, 3 rounds
+ *  clojure programs    plain Clojure on the public API:  vs raw Netty in the same run; request-reply in a
+ *                      one-way 64 KiB · 1 MiB,           child JVM at -Xmx2g and no other flag, plain and
+ *                      request-reply 128 B × 100,000     session mode, after a 5 s warm-up, 3 rounds; GC
+ *                                                        pauses, hiccups and allocation per round trip by
+ *                                                        thread group beside each measurement
  *  connections         10,000 × one echo, loops of 1    net.async server vs raw-Netty server
  *                      and 2 threads
  *  loaded connections  100 × 64 KiB · 1 KiB, stalled    RSS + heap per connection vs the bound its
@@ -57,14 +59,14 @@ import org.HdrHistogram.Histogram;
  * {@code -Dbench.only=threads} runs the event-loop threads step alone ({@link ThreadScaling}, about
  * 45 s, 10-15 s of it compiling core.async) and writes {@code results-threads.json}.
  *
- * {@code -Dbench.only=oneway} runs the one-way step alone (about 1.5 min) and writes
+ * {@code -Dbench.only=oneway} runs the one-way step alone (about 2 min) and writes
  * {@code results-oneway.json}.
  *
  * {@code -Dbench.only=memory} runs the connections step and the loaded-connections one
  * ({@link LoadedMemory}, about 1.5 min) and writes {@code results-memory.json}.
  *
  * {@code -Dbench.only=clojure} runs the clojure programs step alone ({@link ClojurePrograms},
- * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 1.5 min)
+ * {@code clojure_programs.clj}: the programs a new user writes, beside raw Netty; about 3 min)
  * and writes {@code results-clojure.json}.
  *
  * {@code -Dbench.only=recovery} runs the recovery probe ({@link RecoveryProbe}, issue 19 part 4):
@@ -81,6 +83,10 @@ import org.HdrHistogram.Histogram;
  * run. Writes {@code results-soak.json}.
  *
  * Neither is part of the whole suite: the recovery probe would add 3 minutes to its 7, the soak 10.
+ *
+ * Steps that need a JVM of their own (the connections server, each loaded-connections case, the
+ * clojure programs' request-reply) start it with {@link ChildJvm}, with exactly the JVM flags they
+ * name; every median is {@link Figures#median}.
  *
  * <h3>Threading</h3>
  * The main thread runs the steps one after another; each step starts and ends its own threads.
@@ -242,13 +248,13 @@ public final class Bench {
                     rounds[mode][s][round] = AsyncOneWay.run(size, 1024, OneWayStep.count(size), RUN_NANOS, mode == 1);
                 }
                 progress("session mode, one-way %s round %d/%d: plain %,.0f, session %,.0f msg/s (%.2f)",
-                        label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
+                        Figures.label(size), round + 1, ROUNDS, rounds[0][s][round], rounds[1][s][round],
                         rounds[1][s][round] / rounds[0][s][round]);
             }
         }
         for (int s = 0; s < SESSION_SIZES.length; s++) {
-            report.add("one-way " + label(SESSION_SIZES[s]) + ", chan 1024, session", median(rounds[1][s]), "msg/s",
-                    "same, plain mode, same run", median(rounds[0][s]), ">= 0.9");
+            report.add("one-way " + Figures.label(SESSION_SIZES[s]) + ", chan 1024, session", Figures.median(rounds[1][s]), "msg/s",
+                    "same, plain mode, same run", Figures.median(rounds[0][s]), ">= 0.9");
         }
         sessionLatency();
     }
@@ -276,12 +282,6 @@ public final class Bench {
             report.add(name, session.getValueAtPercentile(p) / 1e3, "us", "same, plain mode, same run",
                     plain.getValueAtPercentile(p) / 1e3, p == 99.9 ? "< 1000 us" : "");
         }
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private void latency() throws Exception {
@@ -366,7 +366,7 @@ public final class Bench {
         for (LoadedMemory.Result r : LoadedMemory.run(LoadedMemory.DEFAULT_CONNECTIONS, LoadedMemory.DEFAULT_SIZES)) {
             progress("%s", r.line());
             String what = String.format(Locale.ROOT, "loaded: %d conns × %s, %s chans: RSS+heap / conn", r.connections(),
-                    label(r.size()), r.slots() == 0 ? "default" : r.slots() + "-slot");
+                    Figures.label(r.size()), r.slots() == 0 ? "default" : r.slots() + "-slot");
             report.add(what, r.rssKib() + r.heapKib(), "KiB", "bound from settings and buffers", r.boundExtrasKib(),
                     "<= 1.1");
             report.context(what, r.line());
@@ -384,9 +384,5 @@ public final class Bench {
     private void progress(String format, Object... args) {
         System.err.printf("[bench %3ds] step %2d: %s%n", (System.nanoTime() - started) / 1_000_000_000,
                 ++step, String.format(format, args));
-    }
-
-    static String label(int size) {
-        return size >= 1024 ? size / 1024 + " KiB" : size + " B";
     }
 }

@@ -2,7 +2,7 @@
 package net.async.tcp.bench;
 
 import java.util.function.Predicate;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * Reads a channel without a thread of its own: what is there now with {@code poll!}, then one

@@ -15,7 +15,7 @@ import net.async.tcp.Tcp;
 import net.async.tcp.fault.FaultProxy;
 import net.async.tcp.fault.FaultProxy.Fault;
 import net.async.tcp.fault.FaultProxy.Plan;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 

@@ -4,6 +4,9 @@ package net.async.tcp.bench;
 import clojure.java.api.Clojure;
 import clojure.lang.AFunction;
 import clojure.lang.IFn;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -12,38 +15,46 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * The suite's "clojure programs" step (issue #13): the programs a new user writes in plain
+ * The suite's "clojure programs" step (issues #13, #23): the programs a new user writes in plain
  * Clojure on the public API ({@code clojure_programs.clj} beside this file), measured next to raw
- * Netty in the same JVM run.
+ * Netty in the same run.
  *
  * <pre>
  *  one-way 64 KiB, 1 MiB   a `thread` doing >!! into (chan 1024), acceptor reading (chan 1024);
  *                          at 1 MiB (chan 64) both, the same 64 MiB per channel
- *                          vs NettyOneWay; median of rounds of 1 s, the sides taking turns first
- *  request-reply 128 B     client >!! then <!!, echo thread <!! then >!!, default channels;
- *                          vs the raw-Netty blocking client on a raw-Netty echo server, and the
- *                          suite's Java harness (Latency.asyncBothEnds); 100,000 round trips each
- *                          after 10,000 of warm-up, 3 rounds (-Dbench.latency.rounds), the sides
- *                          taking turns first; beside each measurement the collector's pauses
- *                          and an idle thread's hiccups ({@link Hiccups}), the stalls no code avoids
+ *                          vs NettyOneWay; median of rounds of 1 s, the sides taking turns first;
+ *                          in the suite's JVM
+ *  request-reply 128 B     in a child JVM started with -Xmx2g and no other flag ({@link #main}):
+ *                          client >!! then <!!, echo thread <!! then >!!, default channels, plain
+ *                          mode and session mode, beside the raw-Netty blocking client on a
+ *                          raw-Netty echo server (same 4-byte-length framing); each 100,000 round
+ *                          trips after a 5 s warm-up on its own connection, 3 rounds, the sides
+ *                          taking turns first; per side throughput, p50/p99/p99.9/max, the
+ *                          collector's pauses and an idle thread's hiccups ({@link Hiccups}) in the
+ *                          measured window, and the bytes allocated per round trip by thread group
+ *                          ({@link Allocations}: event loops, user threads, the rest)
  * </pre>
  *
  * <h3>Threading</h3>
- * {@link #run} blocks the suite's main thread; each workload starts and ends its own threads.
+ * {@link #run} blocks the suite's main thread; each workload starts and ends its own threads, the
+ * request-reply child its own JVM, whose stdout the main thread reads.
  */
 final class ClojurePrograms {
     static final String NS = "net.async.tcp.bench.clojure-programs";
     private static final int[] SIZES = {64 * 1024, 1024 * 1024};
     private static final long RUN_MILLIS = 1000;
-    private static final int WARMUP = 10_000;
+    private static final long WARMUP_MILLIS = 5000;
     private static final int ROUND_TRIPS = 100_000;
+    private static final int SIZE = 128;
     private static final long LATENCY_MAX_MILLIS = 60_000;
+    // as issue #23 has a user's program run: this heap, and no other JVM flag
+    private static final List<String> CHILD_FLAGS = List.of("-Xmx2g");
+    private static final String[] SIDES = {"raw Netty", "net.async plain", "net.async session"};
 
     private final Report report;
     private final Consumer<String> progress;
     private final int rounds;
     private final IFn oneWay;
-    private final IFn requestReply;
 
     ClojurePrograms(Report report, Consumer<String> progress, int rounds) {
         this.report = report;
@@ -51,7 +62,6 @@ final class ClojurePrograms {
         this.rounds = rounds;
         Clojure.var("clojure.core", "require").invoke(Clojure.read(NS));
         oneWay = Clojure.var(NS, "one-way");
-        requestReply = Clojure.var(NS, "request-reply");
     }
 
     void run() throws Exception {
@@ -97,286 +107,250 @@ final class ClojurePrograms {
                 ratios[round] = program[round] / netty[round];
                 progress.accept(String.format(Locale.ROOT,
                         "clojure program one-way %s round %d/%d: %.2f GB/s, raw Netty %.2f GB/s (%.2f)",
-                        Bench.label(size), round + 1, rounds, program[round] / 1e9, netty[round] / 1e9,
+                        Figures.label(size), round + 1, rounds, program[round] / 1e9, netty[round] / 1e9,
                         ratios[round]));
             }
-            String name = "clojure program: one-way " + Bench.label(size);
-            report.add(name + ", chan " + slots(size), Bench.median(program) / 1e6, "MB/s", "raw Netty " + Bench.label(size),
-                    Bench.median(netty) / 1e6, ">= 0.6");
+            String name = "clojure program: one-way " + Figures.label(size);
+            report.add(name + ", chan " + slots(size), Figures.median(program) / 1e6, "MB/s", "raw Netty " + Figures.label(size),
+                    Figures.median(netty) / 1e6, ">= 0.6");
             report.context(name, String.format(Locale.ROOT,
-                    "rounds %s GB/s; raw Netty %s GB/s; ratio per round %s", list(program, 1e9), list(netty, 1e9),
-                    list(ratios, 1)));
+                    "rounds %s GB/s; raw Netty %s GB/s; ratio per round %s", Figures.rounds(program, 1e9), Figures.rounds(netty, 1e9),
+                    Figures.rounds(ratios, 1)));
         }
     }
 
+    /**
+     * Request-reply in a JVM of its own, started as a user's program is, with {@code -Xmx2g} and
+     * no other flag ({@link #main}): raw Netty, the Clojure program in plain mode and in session
+     * mode, 3 rounds (-Dbench.latency.rounds), the sides taking turns going first.
+     */
     void requestReply() throws Exception {
-        long max = TimeUnit.MILLISECONDS.toNanos(LATENCY_MAX_MILLIS);
-        String[] sides = {"raw Netty", "Java harness", "Clojure program"};
-        Result[][] results = new Result[sides.length][LATENCY_ROUNDS];
-        for (int round = 0; round < LATENCY_ROUNDS; round++) {
-            for (int k = 0; k < sides.length; k++) {
-                int side = (round + k) % sides.length; // each side takes its turn going first
-                results[side][round] = switch (side) {
-                    case 0 -> {
-                        try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
-                             Latency.Client client = Latency.nettyClient(server.port(), 128);
-                             Watchdog watchdog = Watchdog.after(2 * max, client)) {
-                            yield measureJava(client, max);
-                        }
-                    }
-                    case 1 -> {
-                        try (Latency.Client client = Latency.asyncBothEnds(128);
-                             Watchdog watchdog = Watchdog.after(2 * max, client)) {
-                            yield measureJava(client, max);
-                        }
-                    }
-                    default -> measureClojure(128);
-                };
-                progress.accept(String.format(Locale.ROOT, "request-reply round %d/%d, %s: %s", round + 1,
-                        LATENCY_ROUNDS, sides[side], results[side][round]));
+        Result[][] results = new Result[SIDES.length][LATENCY_ROUNDS];
+        long boundNanos = TimeUnit.MILLISECONDS.toNanos(LATENCY_ROUNDS * SIDES.length * LATENCY_MAX_MILLIS + 60_000);
+        progress.accept("clojure programs: request-reply in a child JVM (" + String.join(" ", CHILD_FLAGS) + "), "
+                + LATENCY_ROUNDS + " rounds");
+        Process child = ChildJvm.start(CHILD_FLAGS, ClojurePrograms.class, String.valueOf(LATENCY_ROUNDS));
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             Watchdog watchdog = Watchdog.after(boundNanos, child::destroyForcibly)) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("result ")) {
+                    Result r = Result.decode(line);
+                    results[r.side()][r.round()] = r;
+                    progress.accept(String.format(Locale.ROOT, "request-reply round %d/%d, %s: %s", r.round() + 1,
+                            LATENCY_ROUNDS, SIDES[r.side()], r));
+                }
+            }
+        } finally {
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
             }
         }
-        Result[] netty = results[0];
-        Result[] harness = results[1];
-        Result[] program = results[2];
+        for (Result[] side : results) {
+            for (Result r : side) {
+                if (r == null) {
+                    throw new IllegalStateException("the request-reply child JVM ended without all its results");
+                }
+            }
+        }
+        requestReplyRows(results[0], results[1], results[2]);
+    }
+
+    private void requestReplyRows(Result[] netty, Result[] plain, Result[] session) {
         String name = "clojure program: request-reply 128 B";
+        String vsNetty = "raw-Netty blocking client";
+        String vsPlain = "same, plain mode, same run";
         double[] percentiles = {50, 99, 99.9, 100};
-        String[] targets = {"", "", "< 500 us", "< 5000 us"};
+        String[] nettyTargets = {"", "", "<= 1.2", "<= 1.5"};
+        String[] plainTargets = {"", "", "<= 1.2", ""};
         for (int i = 0; i < percentiles.length; i++) {
             double p = percentiles[i];
             String what = name + (p == 100 ? " max" : " p" + (p == 50 ? "50" : p == 99 ? "99" : "99.9"));
-            report.add(what, medianMicros(program, p), "us", "raw-Netty blocking client", medianMicros(netty, p),
-                    targets[i]);
-            report.add(what, medianMicros(program, p), "us", "Java harness, both ends", medianMicros(harness, p), "");
-            report.context(what, String.format(Locale.ROOT, "rounds: program %s; raw Netty %s; Java harness %s µs",
-                    list(program, p), list(netty, p), list(harness, p)));
+            report.add(what, medianMicros(plain, p), "us", vsNetty, medianMicros(netty, p), nettyTargets[i]);
+            report.add(what + ", session", medianMicros(session, p), "us", vsPlain, medianMicros(plain, p),
+                    plainTargets[i]);
+            report.context(what, "rounds, µs: plain " + Figures.rounds(micros(plain, p), 1) + "; session "
+                    + Figures.rounds(micros(session, p), 1) + "; raw Netty " + Figures.rounds(micros(netty, p), 1));
         }
-        report.add(name + " max", medianMicros(program, 100), "us", "an idle thread's longest hiccup, same window",
-                median(program, r -> r.hiccups.maxMicros()), "");
-        report.add(name + " GC pauses per 100,000", median(program, r -> r.gc.count()), "",
-                "raw Netty, same", median(netty, r -> r.gc.count()), "");
-        report.add(name + " GC pause max", median(program, r -> r.gc.maxMillis()), "ms", "raw Netty, same",
-                median(netty, r -> r.gc.maxMillis()), "");
-        report.add(name + " cold p99.9 (first 10,000)", median(program, r -> r.warmup.getValueAtPercentile(99.9) / 1e3),
-                "us", "raw Netty, first 10,000", median(netty, r -> r.warmup.getValueAtPercentile(99.9) / 1e3), "");
-        for (int side = 0; side < sides.length; side++) {
-            report.context(name + ", " + sides[side], Arrays.toString(results[side]));
+        report.add(name + " throughput", Figures.median(plain, Result::rate), "rt/s", vsNetty,
+                Figures.median(netty, Result::rate), "");
+        report.add(name + " throughput, session", Figures.median(session, Result::rate), "rt/s", vsPlain,
+                Figures.median(plain, Result::rate), ">= 0.9");
+        report.add(name + " max", medianMicros(plain, 100), "us", "an idle thread's longest hiccup, same window",
+                Figures.median(plain, Result::hiccupMaxMicros), "");
+        report.add(name + " GC pauses in window", Figures.median(plain, Result::gcCount), "", "raw Netty, same",
+                Figures.median(netty, Result::gcCount), "");
+        report.add(name + " GC pause max", Figures.median(plain, Result::gcMaxMillis), "ms", "raw Netty, same",
+                Figures.median(netty, Result::gcMaxMillis), "");
+        report.add(name + " GC pauses in window, session", Figures.median(session, Result::gcCount), "", vsPlain,
+                Figures.median(plain, Result::gcCount), "");
+        report.add(name + " GC pause max, session", Figures.median(session, Result::gcMaxMillis), "ms", vsPlain,
+                Figures.median(plain, Result::gcMaxMillis), "");
+        String[] groups = {"", ", loops", ", user threads", ", other threads"};
+        for (int g = 0; g < groups.length; g++) {
+            int group = g;
+            String what = name + " allocated / round trip" + groups[g];
+            report.add(what, Figures.median(plain, r -> r.allocated(group)), "B", vsNetty,
+                    Figures.median(netty, r -> r.allocated(group)), "");
+            report.add(what + ", session", Figures.median(session, r -> r.allocated(group)), "B", vsPlain,
+                    Figures.median(plain, r -> r.allocated(group)), "");
         }
+        for (int side = 0; side < SIDES.length; side++) {
+            report.context(name + ", " + SIDES[side], Arrays.toString(new Result[][] {netty, plain, session}[side]));
+        }
+        progress.accept(String.format(Locale.ROOT, "request-reply, medians of %d rounds: net.async/raw p99.9 %.2f "
+                        + "(target <= 1.2), max %.2f (<= 1.5); session/plain throughput %.2f (>= 0.9), p99.9 %.2f (<= 1.2)",
+                LATENCY_ROUNDS, medianMicros(plain, 99.9) / medianMicros(netty, 99.9),
+                medianMicros(plain, 100) / medianMicros(netty, 100),
+                Figures.median(session, Result::rate) / Figures.median(plain, Result::rate),
+                medianMicros(session, 99.9) / medianMicros(plain, 99.9)));
     }
 
     private static final int LATENCY_ROUNDS = Integer.getInteger("bench.latency.rounds", 3);
 
     private static double medianMicros(Result[] rounds, double percentile) {
-        return median(rounds, r -> r.micros(percentile));
+        return Figures.median(rounds, r -> r.micros(percentile));
     }
 
-    private static double median(Result[] rounds, java.util.function.ToDoubleFunction<Result> figure) {
-        return Bench.median(Arrays.stream(rounds).mapToDouble(figure).toArray());
-    }
-
-    private static String list(Result[] rounds, double percentile) {
-        StringBuilder s = new StringBuilder();
-        for (Result r : rounds) {
-            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", r.micros(percentile)));
-        }
-        return s.toString();
+    private static double[] micros(Result[] rounds, double percentile) {
+        return Arrays.stream(rounds).mapToDouble(r -> r.micros(percentile)).toArray();
     }
 
     /**
-     * Latencies of the measured round trips and of the warm-up ones before them, and what happened
-     * beside the measurement: the collector's pauses, an idle thread's hiccups.
+     * One side's round: round trips per second over the measured window, its latencies in µs, the
+     * collector's pauses and an idle thread's longest hiccup in the same window, and the bytes
+     * allocated per round trip by thread group. A line of the child's stdout carries it.
      */
-    record Result(Histogram histogram, Histogram warmup, GcPauses.Summary gc, Hiccups hiccups) {
+    record Result(int side, int round, long n, double rate, double p50, double p99, double p999, double max,
+                  int gcCount, long gcTotalMillis, long gcMaxMillis, Allocations.Split allocation,
+                  double hiccupMaxMicros) {
         double micros(double percentile) {
-            return (percentile == 100 ? histogram.getMaxValue() : histogram.getValueAtPercentile(percentile)) / 1e3;
+            return percentile == 50 ? p50 : percentile == 99 ? p99 : percentile == 99.9 ? p999 : max;
+        }
+
+        /** 0 all threads, 1 loops, 2 user threads, 3 the rest. */
+        double allocated(int group) {
+            return switch (group) {
+                case 0 -> allocation.total();
+                case 1 -> allocation.loops();
+                case 2 -> allocation.user();
+                default -> allocation.other();
+            };
+        }
+
+        String encode() {
+            return String.format(Locale.ROOT, "result %d %d %d %.1f %.2f %.2f %.2f %.2f %d %d %d %.1f %.1f %.1f %.1f %s",
+                    side, round, n, rate, p50, p99, p999, max, gcCount, gcTotalMillis, gcMaxMillis,
+                    allocation.loops(), allocation.user(), allocation.other(), hiccupMaxMicros, allocation.threads());
+        }
+
+        static Result decode(String line) {
+            String[] f = line.split(" ");
+            return new Result(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
+                    Double.parseDouble(f[7]), Double.parseDouble(f[8]), Integer.parseInt(f[9]), Long.parseLong(f[10]),
+                    Long.parseLong(f[11]), new Allocations.Split(Double.parseDouble(f[12]), Double.parseDouble(f[13]),
+                    Double.parseDouble(f[14]), f[16]), Double.parseDouble(f[15]));
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "p50/p99/p99.9/max %.1f/%.1f/%.1f/%.1f us (n=%d; warm-up p99.9 %.1f, "
-                            + "max %.1f us); %s; %s", micros(50), micros(99), micros(99.9), micros(100),
-                    histogram.getTotalCount(), warmup.getValueAtPercentile(99.9) / 1e3, warmup.getMaxValue() / 1e3, gc,
-                    hiccups);
+            return String.format(Locale.ROOT, "%,.0f rt/s, p50/p99/p99.9/max %.1f/%.1f/%.1f/%.1f us (n=%d); %d GC "
+                            + "pauses, %d ms in all, longest %d ms; %s; idle thread's longest hiccup %.0f us", rate, p50,
+                    p99, p999, max, n, gcCount, gcTotalMillis, gcMaxMillis, allocation, hiccupMaxMicros);
         }
     }
 
-    private static Result measureJava(Latency.Client client, long maxNanos) throws Exception {
-        Histogram warmup = Latency.measure(List.of(client), 0, WARMUP, maxNanos)[0]; // the warm-up, timed too
-        GcPauses gc = GcPauses.start();
-        Hiccups hiccups = Hiccups.start();
-        Histogram h;
-        try {
-            h = Latency.measure(List.of(client), 0, ROUND_TRIPS, maxNanos)[0];
-        } finally {
+    /** The measured window: its time, the collector's pauses, an idle thread's hiccups, the allocation. */
+    private static final class Window {
+        private final GcPauses gc = GcPauses.start();
+        private final Hiccups hiccups = Hiccups.start();
+        private final Allocations allocations = Allocations.start();
+        private final long start = System.nanoTime();
+        private long nanos;
+
+        /** Ends the window, while the run's threads still live. */
+        void stop() {
+            nanos = System.nanoTime() - start;
+            allocations.stop();
             gc.close();
             hiccups.close();
         }
-        return new Result(h, warmup, gc.summary(), hiccups);
-    }
 
-    private Result measureClojure(int size) {
-        GcPauses[] gc = new GcPauses[1];
-        Hiccups[] hiccups = new Hiccups[1];
-        IFn onPhase = new AFunction() {
-            @Override
-            public Object invoke(Object phase) {
-                if (phase.toString().equals(":measure")) {
-                    gc[0] = GcPauses.start();
-                    hiccups[0] = Hiccups.start();
-                } else if (gc[0] != null) {
-                    gc[0].close();
-                    hiccups[0].close();
-                }
-                return null;
+        /** The window's figures, {@code times} its round trips in ns; after {@link #stop}. */
+        Result result(int side, int round, long[] times) {
+            Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            for (long t : times) {
+                h.recordValue(Math.min(t, TimeUnit.SECONDS.toNanos(10)));
             }
-        };
-        long[] times = (long[]) requestReply.invoke(size, WARMUP, ROUND_TRIPS, LATENCY_MAX_MILLIS, onPhase);
-        Histogram warmup = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        Histogram measured = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        for (int i = 0; i < times.length; i++) {
-            (i < WARMUP ? warmup : measured).recordValue(Math.min(times[i], TimeUnit.SECONDS.toNanos(10)));
+            double n = Math.max(1, times.length);
+            GcPauses.Summary pauses = gc.summary();
+            return new Result(side, round, times.length, times.length / (nanos / 1e9),
+                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, pauses.count(), pauses.totalMillis(),
+                    pauses.maxMillis(), allocations.perOp(n), hiccups.maxMicros());
         }
-        if (gc[0] == null) {
-            throw new IllegalStateException("the Clojure program ended before its warm-up did: " + times.length);
-        }
-        return new Result(measured, warmup, gc[0].summary(), hiccups[0]);
     }
 
     /**
-     * Request-reply alone, for looking into the tail with JVM flags of one's choosing:
-     * {@code java -cp … net.async.tcp.bench.ClojurePrograms [warm-up [round trips [which…]]]},
-     * which being {@code netty}, {@code harness}, {@code clojure} (default all three, in that order).
-     * Prints each one's percentiles, GC pauses, bytes allocated per round trip (all threads), and
-     * when its round trips over 1 ms came.
+     * The request-reply child JVM ({@link #requestReply}): {@code java -Xmx2g -cp … ClojurePrograms
+     * ROUNDS}. Each side of each round after a {@value #WARMUP_MILLIS} ms warm-up on its own
+     * connection, then {@value #ROUND_TRIPS} measured round trips of {@value #SIZE} B; prints a
+     * {@code result …} line per side and round.
      */
     public static void main(String[] args) throws Exception {
-        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : WARMUP;
-        int count = args.length > 1 ? Integer.parseInt(args[1]) : ROUND_TRIPS;
-        List<String> which = args.length > 2 ? List.of(args).subList(2, args.length)
-                : List.of("netty", "harness", "clojure");
-        long max = TimeUnit.MILLISECONDS.toNanos(LATENCY_MAX_MILLIS);
+        int rounds = Integer.parseInt(args[0]);
         Clojure.var("clojure.core", "require").invoke(Clojure.read(NS));
         IFn requestReply = Clojure.var(NS, "request-reply");
-        for (String what : which) {
-            String[] threadsAtEnd = new String[1];
-            long[] allocatedAtEnd = new long[1];
-            long allocated;
-            long[] times;
-            GcPauses gc;
-            switch (what) {
-                case "netty", "harness" -> {
-                    RawNetty.EchoServer server = what.equals("netty") ? RawNetty.EchoServer.start() : null;
-                    try (Latency.Client client = server != null ? Latency.nettyClient(server.port(), 128)
-                            : Latency.asyncBothEnds(128)) {
-                        times = new long[warmup + count];
-                        for (int i = 0; i < warmup; i++) {
-                            long t0 = System.nanoTime();
-                            client.roundTrip(i);
-                            times[i] = System.nanoTime() - t0;
-                        }
-                        gc = GcPauses.start();
-                        allocated = allocatedBytes();
-                        perThread(1);
-                        for (int i = warmup; i < times.length; i++) {
-                            long t0 = System.nanoTime();
-                            client.roundTrip(i);
-                            times[i] = System.nanoTime() - t0;
-                        }
-                        gc.close();
-                        threadsAtEnd[0] = perThread(count);
-                        allocatedAtEnd[0] = allocatedBytes();
-                    } finally {
-                        if (server != null) {
-                            server.close();
-                        }
-                    }
-                }
-                case "clojure" -> {
-                    GcPauses[] g = new GcPauses[1];
-                    long[] at = new long[1];
-                    times = (long[]) requestReply.invoke(128, warmup, count, LATENCY_MAX_MILLIS, new AFunction() {
-                        @Override
-                        public Object invoke(Object phase) {
-                            if (phase.toString().equals(":measure")) {
-                                g[0] = GcPauses.start();
-                                at[0] = allocatedBytes();
-                                perThread(1);
-                            } else {
-                                g[0].close();
-                                threadsAtEnd[0] = perThread(count);
-                                allocatedAtEnd[0] = allocatedBytes();
-                            }
-                            return null;
-                        }
-                    });
-                    allocated = at[0];
-                    gc = g[0];
-                }
-                default -> throw new IllegalArgumentException(what);
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < SIDES.length; k++) {
+                int side = (round + k) % SIDES.length; // each side takes its turn going first
+                Result r = side == 0 ? measureNetty(round) : measureClojure(requestReply, side, round);
+                System.out.println(r.encode());
+                System.out.flush();
             }
-            long perRoundTrip = (allocatedAtEnd[0] - allocated) / count;
-            String perThread = threadsAtEnd[0];
-            Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            StringBuilder slow = new StringBuilder();
-            int[] perBlock = new int[(times.length + 9_999) / 10_000];
-            for (int i = 0; i < times.length; i++) {
-                if (i >= warmup) {
-                    h.recordValue(Math.min(times[i], TimeUnit.SECONDS.toNanos(10)));
-                }
-                if (times[i] > 1_000_000) {
-                    perBlock[i / 10_000]++;
-                }
-            }
-            slow.append(" per 10,000 round trips (warm-up first) ").append(Arrays.toString(perBlock));
-            System.out.printf(Locale.ROOT, "%-8s p50/p99/p99.9/max %.1f/%.1f/%.1f/%.1f us, n=%d after %d warm-up; "
-                            + "%d B allocated per round trip (%s); %s%n  over 1 ms:%s%n", what,
-                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, h.getTotalCount(), warmup,
-                    perRoundTrip, perThread, gc.summary(), slow);
         }
         System.exit(0);
     }
 
-    private static final java.util.Map<Long, Long> LAST = new java.util.HashMap<>();
-
-    /** Bytes per round trip by thread since the last call (threads by name, numbers dropped). */
-    private static String perThread(int count) {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
+    private static Result measureNetty(int round) throws Exception {
+        long max = TimeUnit.MILLISECONDS.toNanos(LATENCY_MAX_MILLIS);
+        try (RawNetty.EchoServer server = RawNetty.EchoServer.start();
+             Latency.Client client = Latency.nettyClient(server.port(), SIZE);
+             Watchdog watchdog = Watchdog.after(max, client)) {
+            int seq = 0;
+            for (long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARMUP_MILLIS); System.nanoTime() < until; ) {
+                client.roundTrip(seq++);
             }
-            long bytes = threads.getThreadAllocatedBytes(info.getThreadId());
-            Long last = LAST.put(info.getThreadId(), bytes);
-            long delta = (bytes - (last == null ? 0 : last)) / count;
-            if (delta > 0) {
-                byName.merge(info.getThreadName().replaceAll("-\\d+$", ""), delta, Long::sum);
+            long[] times = new long[ROUND_TRIPS];
+            Window window = new Window();
+            for (int i = 0; i < times.length; i++) {
+                long t0 = System.nanoTime();
+                client.roundTrip(seq++);
+                times[i] = System.nanoTime() - t0;
             }
+            window.stop();
+            return window.result(0, round, times);
         }
-        return byName.toString();
     }
 
-    /** Bytes allocated so far by every live thread (HotSpot's per-thread counters). */
-    private static long allocatedBytes() {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            total += Math.max(0, bytes);
+    private static Result measureClojure(IFn requestReply, int side, int round) {
+        Window[] window = new Window[1];
+        IFn onPhase = new AFunction() {
+            @Override
+            public Object invoke(Object phase) {
+                if (phase.toString().equals(":measure")) {
+                    window[0] = new Window();
+                } else if (window[0] != null) {
+                    window[0].stop(); // :done, before the program shuts its loops down
+                }
+                return null;
+            }
+        };
+        long[] times = (long[]) requestReply.invoke(SIZE, WARMUP_MILLIS, ROUND_TRIPS, LATENCY_MAX_MILLIS, side == 2,
+                onPhase);
+        if (window[0] == null) {
+            throw new IllegalStateException("the Clojure program ended before its warm-up did");
         }
-        return total;
-    }
-
-    private static String list(double[] values, double divisor) {
-        StringBuilder s = new StringBuilder();
-        for (double v : values) {
-            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v / divisor));
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return s.append(String.format(Locale.ROOT, " (median %.2f, range %.2f-%.2f)", Bench.median(values) / divisor,
-                sorted[0] / divisor, sorted[sorted.length - 1] / divisor)).toString();
+        return window[0].result(side, round, times);
     }
 }

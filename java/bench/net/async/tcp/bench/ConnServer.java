@@ -72,7 +72,7 @@ public final class ConnServer {
         Async.takeAsync(readChan, value -> {
             if (value instanceof byte[]) {
                 Async.putAsync(writeChan, value, ok -> echoNext(readChan, writeChan));
-            } else if (value == net.async.tcp.impl.Keywords.CONNECTED) {
+            } else if (value == net.async.tcp.impl.chan.Keywords.CONNECTED) {
                 echoNext(readChan, writeChan);
             }
         });

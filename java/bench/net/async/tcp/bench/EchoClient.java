@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
 import net.async.tcp.fault.FaultProxy.Fault;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.HdrHistogram.Histogram;
 
 /**

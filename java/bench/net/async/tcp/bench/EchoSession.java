@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * The server end of one chaos pair: checks that its client's {@link Payloads} arrive each once

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import net.async.tcp.ClientSocket;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * Keeps one {@code put!} pending on every client's write-chan from a single thread: a put

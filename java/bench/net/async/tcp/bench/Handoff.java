@@ -4,7 +4,7 @@ package net.async.tcp.bench;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * The bare core.async ceiling: plain threads hand messages over channels with {@code >!!} and

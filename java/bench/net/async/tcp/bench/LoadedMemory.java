@@ -4,7 +4,6 @@ package net.async.tcp.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +18,7 @@ import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Stats;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * What a connection under load holds (issue #13: "no more than its bounded buffers"): N
@@ -128,7 +127,7 @@ public final class LoadedMemory {
                             + " direct %+.0f (chunks %+.0f); RSS+heap %.0f vs bound %.0f KiB/conn → ratio %.2f"
                             + " (bound with extras %.0f → %.2f); heap+direct %.0f → %.2f; drift RSS %+.1f heap %+.1f KiB/conn in 2 s;"
                             + " kernel %.0f KiB/conn (not in RSS); waiting in %.1f out %.1f; dropped %d%s",
-                    connections, Bench.label(size), slots == 0 ? "default" : String.valueOf(slots), rssKib, heapKib,
+                    connections, Figures.label(size), slots == 0 ? "default" : String.valueOf(slots), rssKib, heapKib,
                     directKib, directChunkKib, rssKib + heapKib, boundKib, ratio(), boundExtrasKib,
                     (rssKib + heapKib) / boundExtrasKib, heapKib + directKib, (heapKib + directKib) / boundKib,
                     driftRssKib, driftHeapKib, kernelKib, waitingIn, waitingOut, dropped, full ? "" : " NOT FULL (timed out)");
@@ -195,11 +194,8 @@ public final class LoadedMemory {
 
     /** One case in a child JVM with a fixed, pre-touched heap, so that RSS growth is what lives outside it. */
     static Result runChild(int connections, int size, int slots) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
-                "-cp", System.getProperty("java.class.path"), LoadedMemory.class.getName(), "child",
-                String.valueOf(connections), String.valueOf(size), String.valueOf(slots))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = ChildJvm.start(List.of("-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch"),
+                LoadedMemory.class, "child", String.valueOf(connections), String.valueOf(size), String.valueOf(slots));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("result ")) {

@@ -12,7 +12,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +45,8 @@ final class ManyConnections {
     }
 
     static Result run(String server, int threads, int n, long maxNanos) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                ConnServer.class.getName(), server, String.valueOf(threads)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = ChildJvm.start(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), ConnServer.class, server,
+                String.valueOf(threads));
         EventLoopGroup group = RawNetty.group("bench-conn-clients");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8)) {

@@ -37,7 +37,7 @@ public final class OneWayProbe {
             }
         }
         for (int s = 0; s < sizes.length; s++) {
-            System.out.printf("one-way %d %.0f%n", sizes[s], Bench.median(rounds[s]));
+            System.out.printf("one-way %d %.0f%n", sizes[s], Figures.median(rounds[s]));
         }
         System.exit(0);
     }

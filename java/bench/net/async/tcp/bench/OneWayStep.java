@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * The suite's one-way step: throughput by message size for net.async (1024-slot and unbuffered
- * channels) beside raw Netty and JeroMQ, the sides taking turns in each round; core.async's own
+ * channels) beside raw Netty (the transport ceiling, {@link NettyOneWay}), a hand-rolled Netty
+ * program doing the same work as net.async ({@link NettySameWork}, at 128 B, 1 KiB and 64 KiB) and
+ * JeroMQ, one run of each side in each round; core.async's own
  * ceilings beside them (one hand-off at 128 B; at 1 KiB the two hand-offs every message makes,
  * through a relay that parks and one that never parks, with {@link CpuAccount}'s CPU per message);
  * and the throughput chart.
@@ -45,6 +47,9 @@ final class OneWayStep {
         // every size once on every side, so that no first round pays for compiling its paths
         for (int size : SIZES) {
             NettyOneWay.run(size, Long.MAX_VALUE, Bench.RUN_NANOS / 4);
+            if (sameWork(size)) {
+                NettySameWork.run(size, Long.MAX_VALUE, Bench.RUN_NANOS / 4);
+            }
             AsyncOneWay.run(size, 1024, Long.MAX_VALUE, Bench.RUN_NANOS / 4);
             JeroMq.oneWay(size, Long.MAX_VALUE, Bench.RUN_NANOS / 4);
         }
@@ -54,11 +59,12 @@ final class OneWayStep {
             unbufferedRounds[round] = Handoff.run(Async.chan(), 128, 20_000_000, Bench.RUN_NANOS);
             chan1024Rounds[round] = Handoff.run(Async.chan(1024), 128, 20_000_000, Bench.RUN_NANOS);
         }
-        double handoffUnbuffered = Bench.median(unbufferedRounds);
-        double handoff1024 = Bench.median(chan1024Rounds);
+        double handoffUnbuffered = Figures.median(unbufferedRounds);
+        double handoff1024 = Figures.median(chan1024Rounds);
         progress.line("core.async handoff 128 B: unbuffered %,.0f msg/s, chan 1024 %,.0f msg/s", handoffUnbuffered, handoff1024);
 
-        double[][][] rates = new double[4][SIZES.length][rounds]; // raw Netty, chan 1024, unbuffered, JeroMQ
+        // raw Netty (the transport ceiling), chan 1024, unbuffered, JeroMQ, same-work Netty (NaN where not run)
+        double[][][] rates = new double[5][SIZES.length][rounds];
         // at 1 KiB, where each run's CPU goes, and the core.async ceiling beside it
         CpuAccount[][] kib = new CpuAccount[5][rounds]; // raw Netty, chan 1024, parking relay, pump, one hand-off
         for (int round = 0; round < rounds; round++) {
@@ -87,20 +93,27 @@ final class OneWayStep {
                 }
                 rates[2][s][round] = AsyncOneWay.run(size, 0, count, Bench.RUN_NANOS);
                 rates[3][s][round] = JeroMq.oneWay(size, count, Bench.RUN_NANOS);
-                progress.line("one-way %s round %d/%d: raw Netty %,.0f, chan 1024 %,.0f, unbuffered %,.0f, JeroMQ %,.0f msg/s",
-                        Bench.label(size), round + 1, rounds, rates[0][s][round], rates[1][s][round],
-                        rates[2][s][round], rates[3][s][round]);
+                rates[4][s][round] = sameWork(size) ? NettySameWork.run(size, count, Bench.RUN_NANOS) : Double.NaN;
+                progress.line("one-way %s round %d/%d: raw Netty %,.0f, same-work Netty %s, chan 1024 %,.0f, "
+                                + "unbuffered %,.0f, JeroMQ %,.0f msg/s", Figures.label(size), round + 1, rounds,
+                        rates[0][s][round], Figures.number(rates[4][s][round]), rates[1][s][round], rates[2][s][round],
+                        rates[3][s][round]);
             }
         }
         ceilingRows(kib);
         double[][] medians = new double[rates.length][SIZES.length];
         for (int side = 0; side < rates.length; side++) {
             for (int s = 0; s < SIZES.length; s++) {
-                medians[side][s] = Bench.median(rates[side][s]);
+                medians[side][s] = Figures.median(rates[side][s]);
             }
         }
         oneWayRows(medians, handoffUnbuffered, handoff1024);
         chart(out, medians);
+    }
+
+    /** The sizes issue #23 compares with the same-work reference ({@link NettySameWork}): 128 B, 1 KiB, 64 KiB. */
+    private static boolean sameWork(int size) {
+        return size >= 128;
     }
 
     /** How many messages a one-way run of {@code size} may carry in its second: more than it can. */
@@ -115,7 +128,7 @@ final class OneWayStep {
         String[] targets1024 = {"", ">= 0.65", "", ">= 0.6"};
         String[] targetsJeroMq = {"", "", "> 1", "> 1"}; // "ahead of JeroMQ"
         for (int s = 0; s < SIZES.length; s++) {
-            String size = Bench.label(SIZES[s]);
+            String size = Figures.label(SIZES[s]);
             double mb = SIZES[s] / 1e6;
             report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "raw Netty " + size, medians[0][s],
                     targets1024[s]);
@@ -124,7 +137,22 @@ final class OneWayStep {
             report.add("one-way " + size + ", unbuffered", medians[2][s], "msg/s", "raw Netty " + size, medians[0][s], "");
             report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "JeroMQ PUSH/PULL " + size, medians[3][s],
                     targetsJeroMq[s]);
+            if (sameWork(SIZES[s])) {
+                // issue #23: at or above a hand-rolled Netty program doing the same work
+                report.add("one-way " + size + ", chan 1024", medians[1][s], "msg/s", "same-work Netty " + size,
+                        medians[4][s], ">= 1");
+            }
         }
+        StringBuilder ratios = new StringBuilder();
+        for (int s = 0; s < SIZES.length; s++) {
+            if (sameWork(SIZES[s])) {
+                ratios.append(ratios.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+                        "%s: ÷ same-work Netty %.2f, ÷ raw Netty (ceiling) %.2f", Figures.label(SIZES[s]),
+                        medians[1][s] / medians[4][s], medians[1][s] / medians[0][s]));
+            }
+        }
+        report.context("one-way chan 1024, medians (issue #23)", ratios.toString());
+        progress.line("one-way chan 1024, medians: %s", ratios);
         report.add("one-way 128 B, unbuffered", medians[2][1], "msg/s", "core.async handoff, unbuffered",
                 handoffUnbuffered, ">= 0.8");
         report.add("one-way 128 B, chan 1024", medians[1][1], "msg/s", "core.async handoff, chan 1024",
@@ -140,7 +168,7 @@ final class OneWayStep {
     private void ceilingRows(CpuAccount[][] kib) {
         StringBuilder perRound = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
-            perRound.append(perRound.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f",
+            perRound.append(perRound.length() == 0 ? "" : ", ").append(Figures.number(
                     kib[1][round].messagesPerSecond() / kib[3][round].messagesPerSecond()));
         }
         CpuAccount netty = CpuAccount.median(kib[0]);

@@ -19,7 +19,7 @@ import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Keywords;
 
 /**
  * Reconnect time: a raw-Netty echo server is stopped (listener and links closed) and started again

@@ -75,8 +75,8 @@ final class Report {
         for (Row row : rows) {
             Boolean met = row.met();
             String target = row.target().isEmpty() ? "" : row.target() + (met ? "  met" : "  MISSED");
-            out.append(String.format(Locale.ROOT, format, row.workload(), number(row.value()), row.unit(),
-                    row.reference(), number(row.referenceValue()), String.format(Locale.ROOT, "%.2f", row.ratio()),
+            out.append(String.format(Locale.ROOT, format, row.workload(), Figures.number(row.value()), row.unit(),
+                    row.reference(), Figures.number(row.referenceValue()), String.format(Locale.ROOT, "%.2f", row.ratio()),
                     target));
         }
         return out.toString();
@@ -99,13 +99,6 @@ final class Report {
         json.append("  ]\n}\n");
         Files.createDirectories(file.getParent());
         Files.writeString(file, json);
-    }
-
-    private static String number(double x) {
-        if (Double.isNaN(x)) {
-            return "n/a";
-        }
-        return Math.abs(x) >= 1000 ? String.format(Locale.ROOT, "%,.0f", x) : String.format(Locale.ROOT, "%.2f", x);
     }
 
     private static String jsonNumber(double x) {

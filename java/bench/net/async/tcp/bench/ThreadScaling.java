@@ -86,7 +86,7 @@ final class ThreadScaling {
                         line.append(String.format("; %d thr: net.async %,.0f, raw Netty %,.0f", threads,
                                 r[1][round], r[0][round]));
                     }
-                    progress.line("threads, %d conns %s round %d/%d%s msg/s", connections, Bench.label(size),
+                    progress.line("threads, %d conns %s round %d/%d%s msg/s", connections, Figures.label(size),
                             round + 1, rounds, line);
                 }
             }
@@ -120,11 +120,11 @@ final class ThreadScaling {
     }
 
     private double median(Case c, int side) {
-        return Bench.median(rates.get(c)[side]);
+        return Figures.median(rates.get(c)[side]);
     }
 
     private static String label(Case c) {
         return c.connections() + " conns, " + c.threads() + (c.threads() == 1 ? " thread, " : " threads, ")
-                + Bench.label(c.size());
+                + Figures.label(c.size());
     }
 }

@@ -11,7 +11,9 @@
                     the same 64 MiB per channel as 1024 slots of 64 KiB (1024 slots of 1 MiB
                     hold 2 GiB between the two channels and run a 1 GiB heap out of memory)
      request-reply  a client doing >!! then <!! against an echo server thread doing <!! then
-                    >!!, default (unbuffered) channels, both ends net.async in this JVM
+                    >!!, default (unbuffered) channels, both ends net.async in this JVM, plain
+                    mode or :session true at both ends; ClojurePrograms runs it in a JVM of its
+                    own started with -Xmx2g and no other flag, as a user's program runs
 
    Each run is bounded in count and in time and stops by itself; a guard thread shuts the loops
    down if a run overstays, which ends every <!! and >!! in it."
@@ -64,43 +66,48 @@
         (shutdown! server-loop)))))
 
 (defn request-reply
-  "`warmup` + `round-trips` round trips of `size` bytes, each a >!! of a fresh byte-array and a
-   <!! of its echo, against an echo server thread doing <!! then >!!, default channels. Calls
-   (on-phase :measure) after the warm-up and (on-phase :done) after the last round trip;
-   returns every round trip's time in ns, warm-up first, as a long-array (shorter if `max-ms`
-   ran out)."
-  [size warmup round-trips max-ms on-phase]
+  "`round-trips` round trips of `size` bytes after `warmup-ms` of them, each a >!! of a fresh
+   byte-array and a <!! of its echo, against an echo server thread doing <!! then >!!, default
+   channels; with `session` true, :session true at both ends. Calls (on-phase :measure) after
+   the warm-up and (on-phase :done) after the last round trip, before anything shuts down;
+   returns every measured round trip's time in ns as a long-array (shorter if `max-ms` ran out)."
+  [size warmup-ms round-trips max-ms session on-phase]
   (let [server-loop (event-loop)
         client-loop (event-loop)
         done        (chan)]
     (guard done max-ms server-loop client-loop)
     (try
-      (let [acceptor (accept server-loop {:host "127.0.0.1" :port 0})
-            _        (thread
-                       (when-let [server (<!! (:accept-chan acceptor))]
-                         (loop []
-                           (when-let [msg (<!! (:read-chan server))]
-                             (when (bytes? msg)
-                               (>!! (:write-chan server) msg))
-                             (recur)))))
-            client   (connect client-loop {:host "127.0.0.1" :port (:port acceptor)})
-            _        (<!! (:read-chan client)) ; :connected
-            n        (+ warmup round-trips)
-            times    (long-array n)
-            deadline (+ (System/nanoTime) (* max-ms 1000000))]
+      (let [acceptor   (accept server-loop {:host "127.0.0.1" :port 0} :session session)
+            _          (thread
+                         (when-let [server (<!! (:accept-chan acceptor))]
+                           (loop []
+                             (when-let [msg (<!! (:read-chan server))]
+                               (when (bytes? msg)
+                                 (>!! (:write-chan server) msg))
+                               (recur)))))
+            client     (connect client-loop {:host "127.0.0.1" :port (:port acceptor)} :session session)
+            _          (<!! (:read-chan client)) ; :connected
+            round-trip (fn [i]
+                         (>!! (:write-chan client) (byte-array size))
+                         (let [reply (<!! (:read-chan client))]
+                           (when-not (bytes? reply)
+                             (throw (IllegalStateException. (str "round trip " i ": got " reply))))))
+            deadline   (+ (System/nanoTime) (* max-ms 1000000))
+            warm-until (+ (System/nanoTime) (* warmup-ms 1000000))]
         (loop [i 0]
-          (when (= i warmup)
-            (on-phase :measure))
-          (if (and (< i n) (< (System/nanoTime) deadline))
-            (let [t0    (System/nanoTime)
-                  _     (>!! (:write-chan client) (byte-array size))
-                  reply (<!! (:read-chan client))]
-              (aset times i (- (System/nanoTime) t0))
-              (if (bytes? reply)
-                (recur (inc i))
-                (throw (IllegalStateException. (str "round trip " i ": got " reply)))))
-            (do (on-phase :done)
-                (java.util.Arrays/copyOf times (int i))))))
+          (when (< (System/nanoTime) warm-until)
+            (round-trip i)
+            (recur (inc i))))
+        (on-phase :measure)
+        (let [times (long-array round-trips)]
+          (loop [i 0]
+            (if (and (< i round-trips) (< (System/nanoTime) deadline))
+              (let [t0 (System/nanoTime)]
+                (round-trip i)
+                (aset times i (- (System/nanoTime) t0))
+                (recur (inc i)))
+              (do (on-phase :done)
+                  (java.util.Arrays/copyOf times (int i)))))))
       (finally
         (close! done)
         (shutdown! client-loop)

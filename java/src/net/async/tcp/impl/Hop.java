@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <h2>Threading</h2>
  * Stateless; called from core.async callback threads.
  */
-final class Hop {
+public final class Hop {
     private Hop() {
     }
 
@@ -19,7 +19,7 @@ final class Hop {
      * inside our own call must not re-enter the state machine half way through a step.
      * Once the loop has terminated nothing else touches the state, so the task runs here.
      */
-    static void onto(Executor loop, Runnable task) {
+    public static void onto(Executor loop, Runnable task) {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException terminated) {

@@ -12,23 +12,23 @@ import java.util.function.LongSupplier;
  * <h2>Threading</h2>
  * Confined to the event loop of the connection or acceptor that owns it.
  */
-final class LogThrottle {
+public final class LogThrottle {
     private final long intervalNanos;
     private final LongSupplier nanoClock;
     private boolean episodeStart = true;
     private long lastNanos;
 
-    LogThrottle(long interval, TimeUnit unit) {
+    public LogThrottle(long interval, TimeUnit unit) {
         this(interval, unit, System::nanoTime);
     }
 
-    LogThrottle(long interval, TimeUnit unit, LongSupplier nanoClock) {
+    public LogThrottle(long interval, TimeUnit unit, LongSupplier nanoClock) {
         this.intervalNanos = unit.toNanos(interval);
         this.nanoClock = nanoClock;
     }
 
     /** {@return whether a line may be logged now; if so, the next waits a whole interval} */
-    boolean allow() {
+    public boolean allow() {
         long now = nanoClock.getAsLong();
         // nanoTime has no origin: without episodeStart a first call could be taken as too soon
         if (!episodeStart && now - lastNanos <= intervalNanos) {
@@ -40,7 +40,7 @@ final class LogThrottle {
     }
 
     /** The next line passes whatever the time: what is logged from now on is news. */
-    void reset() {
+    public void reset() {
         episodeStart = true;
     }
 }

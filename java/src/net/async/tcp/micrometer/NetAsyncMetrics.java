@@ -23,7 +23,7 @@ import net.async.tcp.AcceptSocket;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Stats;
-import net.async.tcp.impl.Keywords;
+import net.async.tcp.impl.chan.Keywords;
 
 /**
  * Micrometer meters for an event loop, an acceptor or one connection: the figures of

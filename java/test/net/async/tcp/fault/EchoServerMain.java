@@ -10,7 +10,7 @@ import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 
 /**
  * The peer the fault tests hurt: an echo server in a JVM of its own, sending every message back

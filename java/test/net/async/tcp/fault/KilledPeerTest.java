@@ -14,7 +14,7 @@ import net.async.tcp.ClientSocket;
 import net.async.tcp.ConnectOptions;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -19,7 +19,7 @@ import net.async.tcp.ConnectOptions;
 import net.async.tcp.Event;
 import net.async.tcp.EventLoop;
 import net.async.tcp.Tcp;
-import net.async.tcp.impl.Chans;
+import net.async.tcp.impl.chan.Chans;
 import org.junit.jupiter.api.Test;
 
 /**
