@@ -2,8 +2,12 @@
 package net.async.tcp.impl.chan;
 
 import clojure.java.api.Clojure;
+import clojure.lang.AFn;
 import clojure.lang.AFunction;
+import clojure.lang.IDeref;
 import clojure.lang.IFn;
+import clojure.lang.Keyword;
+import clojure.lang.RT;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +19,8 @@ import java.util.function.Consumer;
  *   Chans.put(ch, v, ok -&gt; ...)   // parks nothing; ok is false once ch is closed
  *   Chans.poll(ch)                // immediate path: a value or null
  *   Chans.take(ch, v -&gt; ...)      // v is null once ch is closed and drained
+ *   Chans.take(ch, handler)       // the library's own: a value now, or PENDING and handler hears later
+ *   Chans.put(ch, v, handler)     // the library's own: TRUE, FALSE (closed), or PENDING
  * </pre>
  *
  * <h2>Threading</h2>
@@ -34,7 +40,14 @@ public final class Chans {
     private static final IFn BLOCKING_PUT = resolve("clojure.core.async/>!!");
     private static final IFn ALTS = resolve("clojure.core.async/alts!!");
     private static final IFn TIMEOUT = resolve("clojure.core.async/timeout");
+    // the impl protocols, for the library's own puts and takes with a ReusableHandler
+    private static final IFn IMPL_PUT = resolve("clojure.core.async.impl.protocols/put!");
+    private static final IFn IMPL_TAKE = resolve("clojure.core.async.impl.protocols/take!");
     private static final Object TIMED_OUT = new Object();
+
+    static {
+        extendHandlerProtocol();
+    }
 
     private Chans() {
     }
@@ -42,6 +55,36 @@ public final class Chans {
     private static IFn resolve(String qualifiedName) {
         IFn requiringResolve = Clojure.var("clojure.core", "requiring-resolve");
         return (IFn) requiringResolve.invoke(Clojure.read(qualifiedName));
+    }
+
+    /** core.async is not compiled ahead of time: its Handler protocol has no Java interface to implement. */
+    private static void extendHandlerProtocol() {
+        Object protocol = ((IDeref) resolve("clojure.core.async.impl.protocols/Handler")).deref();
+        Clojure.var("clojure.core", "extend").invoke(ReusableHandler.class, protocol, RT.map(
+                Keyword.intern("active?"), new AFn() {
+                    @Override
+                    public Object invoke(Object handler) {
+                        return ((ReusableHandler) handler).isActive();
+                    }
+                },
+                Keyword.intern("blockable?"), new AFn() {
+                    @Override
+                    public Object invoke(Object handler) {
+                        return ((ReusableHandler) handler).isBlockable();
+                    }
+                },
+                Keyword.intern("lock-id"), new AFn() {
+                    @Override
+                    public Object invoke(Object handler) {
+                        return 0L;
+                    }
+                },
+                Keyword.intern("commit"), new AFn() {
+                    @Override
+                    public Object invoke(Object handler) {
+                        return ((ReusableHandler) handler).commit();
+                    }
+                }));
     }
 
     /** {@return an unbuffered channel, as {@code (chan)}} */
@@ -100,6 +143,37 @@ public final class Chans {
      */
     public static void take(Object chan, Consumer<Object> done) {
         TAKE.invoke(chan, new Callback(done), Boolean.TRUE);
+    }
+
+    /**
+     * {@code take!} through core.async's impl protocol with a handler reused from one take to the
+     * next; nothing is allocated for the take itself.
+     *
+     * @param chan    a core.async channel
+     * @param handler armed by this call; must not have an operation outstanding
+     * @return the value if one was ready, {@code null} if the channel is closed and drained, else
+     *         {@link ReusableHandler#PENDING}: the value goes to the handler's callback later
+     */
+    static Object take(Object chan, ReusableHandler handler) {
+        handler.arm();
+        Object ready = IMPL_TAKE.invoke(chan, handler);
+        return ready == null ? ReusableHandler.PENDING : ((IDeref) ready).deref();
+    }
+
+    /**
+     * {@code put!} through core.async's impl protocol with a handler reused from one put to the
+     * next: {@code offer!} and, when that fails, a pending {@code put!}, in one call.
+     *
+     * @param chan    a core.async channel
+     * @param value   the value; must not be {@code null}
+     * @param handler armed by this call; must not have an operation outstanding
+     * @return {@code Boolean.TRUE} if taken or buffered now, {@code Boolean.FALSE} if the channel is
+     *         closed, else {@link ReusableHandler#PENDING}: the handler's callback gets the answer later
+     */
+    static Object put(Object chan, Object value, ReusableHandler handler) {
+        handler.arm();
+        Object ready = IMPL_PUT.invoke(chan, value, handler);
+        return ready == null ? ReusableHandler.PENDING : ((IDeref) ready).deref();
     }
 
     /**

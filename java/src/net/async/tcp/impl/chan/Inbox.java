@@ -4,18 +4,18 @@ package net.async.tcp.impl.chan;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import net.async.tcp.impl.Hop;
 
 /**
  * Delivers values, in order, into one core.async channel that the user owns, without ever
- * blocking: {@code offer!} first, and only when that fails a single pending {@code put!}.
+ * blocking: a {@code put!} that either completes at once, as {@code offer!} would, or stays the
+ * single pending put, through one {@link ReusableHandler}.
  *
  * <pre>
  *   stage(frame) … flush() at the end of a read batch, or once 16 KiB are staged
  *        │ each, in order
  *        ▼
- *   deliver(v) ──offer! ok──▶ done
- *        │ fails
+ *   deliver(v) ──put! done at once──▶ done
+ *        │ waits
  *        ▼
  *   backlog [v1 v2 …] ── put!(v1) ──callback──▶ hop to loop, next ── empty ──▶ valve open
  *        └── first value backlogged ──▶ valve closed (auto-read off)
@@ -50,6 +50,8 @@ public final class Inbox {
     private final Consumer<Object> onDelivered;
     // invariant: a put! of backlog.peek() is pending exactly when the backlog is not empty
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    // that put's handler: one put at a time, so one handler for all of them
+    private final ReusableHandler putter;
     // values read in the current read batch, delivered together by flush()
     private final ArrayDeque<Object> staged = new ArrayDeque<>();
     private int stagedBytes;
@@ -74,6 +76,7 @@ public final class Inbox {
         this.valve = valve;
         this.onDropped = onDropped;
         this.onDelivered = onDelivered;
+        this.putter = new ReusableHandler(loop, this::onPut);
     }
 
     public Object chan() {
@@ -118,15 +121,17 @@ public final class Inbox {
             drop(value);
             return;
         }
-        if (backlog.isEmpty() && Chans.offer(chan, value)) {
-            onDelivered.accept(value);
+        if (!backlog.isEmpty()) {
+            backlog.add(value);
             return;
         }
         backlog.add(value);
-        if (backlog.size() == 1) {
-            valve.setOpen(false);
-            putHead();
+        if (putHead()) {
+            backlog.poll();
+            onDelivered.accept(value);
+            return;
         }
+        valve.setOpen(false);
     }
 
     /** Closes the channel once everything delivered so far has been taken. */
@@ -143,13 +148,25 @@ public final class Inbox {
         onDelivered.accept(value); // as far as the peer is concerned: the user chose not to take it
     }
 
-    private void putHead() {
-        Chans.put(chan, backlog.peek(), accepted -> Hop.onto(loop, () -> onPut(accepted)));
+    /**
+     * Puts the head of the backlog: true when the channel took it at once (still to be polled);
+     * else a put waits, and onPut hears how it went. A closed channel is told through onPut on the
+     * loop's next turn, as a put's callback would.
+     */
+    private boolean putHead() {
+        Object done = Chans.put(chan, backlog.peek(), putter);
+        if (done == Boolean.TRUE) {
+            return true;
+        }
+        if (done == Boolean.FALSE) {
+            putter.completeLater(Boolean.FALSE);
+        }
+        return false;
     }
 
-    private void onPut(boolean accepted) {
+    private void onPut(Object accepted) {
         Object head = backlog.poll();
-        if (accepted) {
+        if (accepted == Boolean.TRUE) {
             onDelivered.accept(head);
         } else {
             chanClosed = true;
@@ -157,12 +174,11 @@ public final class Inbox {
             backlog.forEach(this::drop);
             backlog.clear();
         }
-        while (!backlog.isEmpty() && Chans.offer(chan, backlog.peek())) {
+        while (!backlog.isEmpty() && putHead()) {
             onDelivered.accept(backlog.poll());
         }
         if (!backlog.isEmpty()) {
-            putHead();
-            return;
+            return; // its head's put waits
         }
         valve.setOpen(true);
         if (closeWhenDrained) {

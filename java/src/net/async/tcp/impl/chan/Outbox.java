@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
-import net.async.tcp.impl.Hop;
 import net.async.tcp.impl.LogThrottle;
 import net.async.tcp.impl.stats.Counters;
 import net.async.tcp.impl.wire.FrameDecoder;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * accept more, writes a batch, flushes once per batch.
  *
  * <pre>
- *  pump: while writable and batch not full: poll! write-chan → write     then flush
- *        nothing ready → one take! (its callback hops back, writes, pumps again)
+ *  pump: while writable and batch not full: take! write-chan → value ready now → write     then flush
+ *        nothing ready → that take! waits (its callback hops back, writes, pumps again)
  *        not writable  → wait for channelWritabilityChanged
  *        take! gives nil → write-chan closed: tell the owner
  *
@@ -29,13 +28,17 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Coalescing small frames keeps the per-message cost to one copy: no buffer, promise or
- * outbound-buffer entry of its own.
+ * outbound-buffer entry of its own. A write whose retention needs to know it was written gets a
+ * {@link WrittenPromise}, one object; the others Netty's void promise.
  *
  * Nothing taken is silently dropped: the {@link Retention} keeps each message (until the socket
  * took it, or in session mode until the peer acknowledged it), and whatever it keeps when the link
  * breaks is written first on the next link. It also says when to stop taking: while detached,
  * plain mode takes one message, held for the next link, so writers wait and the take still sees
  * write-chan closed; session mode takes until its buffer is full, linked or not.
+ *
+ * Every take! goes through one {@link ReusableHandler}: at most one take is outstanding, and a
+ * value ready at once is written in the same step, as {@code poll!} would give it.
  *
  * <h2>Threading</h2>
  * All state is confined to {@code loop}; the take callback hops back onto it.
@@ -64,6 +67,9 @@ public final class Outbox {
     private final Retention retention;
     private final Counters counters;
     private final LogThrottle rejectionLog = new LogThrottle(1, TimeUnit.SECONDS);
+    // one take at a time, so one handler for all of them; and one task to pump again
+    private final ReusableHandler taker;
+    private final Runnable pumpTask = this::pump;
     private Channel channel;
     // frames of small messages not yet written, and how many messages they hold; null between pumps
     private ByteBuf coalesced;
@@ -79,6 +85,7 @@ public final class Outbox {
         this.owner = owner;
         this.retention = retention;
         this.counters = counters;
+        this.taker = new ReusableHandler(loop, this::onTaken);
     }
 
     /** {@return how many messages it took and still keeps: not yet written, or not yet acknowledged} */
@@ -138,40 +145,32 @@ public final class Outbox {
             pumpDetached();
             return;
         }
-        int polled = 0;
-        boolean empty = false;
-        while (polled < MAX_BATCH && channel.isWritable() && retention.mayTake(true)) {
-            Object value = Chans.poll(writeChan);
-            if (value == null) {
-                empty = true;
-                break;
+        int taken = 0;
+        while (taken < MAX_BATCH && channel.isWritable() && retention.mayTake(true)) {
+            Object value = takeNow();
+            if (value == ReusableHandler.PENDING) {
+                break; // the take waits; its value comes to onTaken
             }
-            polled++;
+            taken++;
             write(value);
         }
         writeCoalesced();
-        if (polled > 0 || written) {
-            // may re-enter pump() through channelWritabilityChanged, which may then take! itself
+        if (taken > 0 || written) {
+            // may re-enter pump() through channelWritabilityChanged, which returns at once while a take waits
             flush();
         }
-        if (takePending || channel == null) {
-            return; // a nested pump took over; a second take! could overtake the first
+        if (!takePending && channel != null && taken == MAX_BATCH) {
+            loop.execute(pumpTask);
         }
-        if (empty) {
-            takeNext();
-        } else if (polled == MAX_BATCH) {
-            loop.execute(this::pump);
-        }
-        // else the socket is full: channelWritabilityChanged pumps again; or the retention is: an ack will
+        // else a take waits; or the socket is full: channelWritabilityChanged pumps again; or the retention is: an ack will
     }
 
     /** What a link-less outbox takes waits for the next link; taking goes on while the retention allows. */
     private void pumpDetached() {
-        for (int polled = 0; polled < MAX_BATCH && retention.mayTake(false); polled++) {
-            Object value = Chans.poll(writeChan);
-            if (value == null) {
-                takeNext(); // also how a close of write-chan is seen while no link is up
-                return;
+        for (int taken = 0; taken < MAX_BATCH && retention.mayTake(false); taken++) {
+            Object value = takeNow();
+            if (value == ReusableHandler.PENDING) {
+                return; // also how a close of write-chan is seen while no link is up
             }
             hold(value);
         }
@@ -182,9 +181,21 @@ public final class Outbox {
         channel.flush();
     }
 
-    private void takeNext() {
+    /**
+     * One take! with the outbox's one handler: a value ready now, or {@code PENDING} with the take
+     * left waiting. A closed write-chan is told through onTaken on the loop's next turn, as before
+     * the take completed at once: never inside the step that took.
+     */
+    private Object takeNow() {
+        Object value = Chans.take(writeChan, taker);
+        if (value != ReusableHandler.PENDING && value != null) {
+            return value;
+        }
         takePending = true;
-        Chans.take(writeChan, value -> Hop.onto(loop, () -> onTaken(value)));
+        if (value == null) {
+            taker.completeLater(null);
+        }
+        return ReusableHandler.PENDING;
     }
 
     private void onTaken(Object value) {
@@ -252,7 +263,7 @@ public final class Outbox {
         if (onWritten == null) {
             channel.write(message, channel.voidPromise());
         } else {
-            channel.write(message).addListener(onWritten);
+            channel.write(message, new WrittenPromise(channel, onWritten));
         }
     }
 
