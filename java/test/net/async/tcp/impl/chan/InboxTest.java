@@ -3,15 +3,11 @@ package net.async.tcp.impl.chan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import net.async.tcp.Chan;
 import org.junit.jupiter.api.Test;
 
@@ -145,30 +141,5 @@ class InboxTest {
         assertEquals(List.of(false, true), valve);
         inbox.deliver("z");
         assertEquals(List.of("x", "y", "z"), dropped);
-    }
-
-    /** An executor that runs tasks only when the test says so; core.async callbacks queue here. */
-    private static final class ManualLoop implements Executor {
-        private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        void runNext() {
-            try {
-                Runnable task = tasks.poll(Chan.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                assertNotNull(task, "no callback reached the loop within " + Chan.WAIT);
-                task.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        boolean isIdle() {
-            return tasks.isEmpty();
-        }
     }
 }

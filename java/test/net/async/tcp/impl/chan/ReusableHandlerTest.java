@@ -2,7 +2,6 @@
 package net.async.tcp.impl.chan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import net.async.tcp.Chan;
 import org.junit.jupiter.api.Test;
 
@@ -92,30 +88,5 @@ class ReusableHandlerTest {
         assertEquals(Boolean.FALSE, Chans.put(chan, "late", handler));
         assertEquals("waits", Chan.poll(chan));
         assertTrue(loop.isIdle());
-    }
-
-    /** An executor that runs tasks only when the test says so; core.async callbacks queue here. */
-    private static final class ManualLoop implements Executor {
-        private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        void runNext() {
-            try {
-                Runnable task = tasks.poll(Chan.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                assertNotNull(task, "no callback reached the loop within " + Chan.WAIT);
-                task.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        boolean isIdle() {
-            return tasks.isEmpty();
-        }
     }
 }
