@@ -14,11 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Heartbeats over loopback with period 50 ms and timeout 200 ms: a silent peer is dropped as
- * stuck, a quiet but healthy connection is kept alive.
+ * Heartbeats over loopback with the fixtures' period and timeout ({@link Sockets}): a silent peer
+ * is dropped as stuck, a quiet but healthy connection is kept alive.
  */
 class HeartbeatSocketTest {
-    private static final Duration TEN_TIMEOUTS = Duration.ofMillis(10 * Sockets.HEARTBEAT_TIMEOUT_MILLIS);
+    // three timeouts of nothing but heartbeats: sixty heartbeat periods
+    private static final Duration THREE_TIMEOUTS = Duration.ofMillis(3 * Sockets.HEARTBEAT_TIMEOUT_MILLIS);
 
     @Test
     void clientDropsASilentServerAsStuckAndRedials() throws Exception {
@@ -62,7 +63,7 @@ class HeartbeatSocketTest {
             assertEquals(CONNECTED, Chan.take(client.readChan()));
             assertEquals(CONNECTED, Chan.take(accepted.readChan()));
 
-            Chan.assertNothingFor(client.readChan(), TEN_TIMEOUTS);
+            Chan.assertNothingFor(client.readChan(), THREE_TIMEOUTS);
             assertNull(Chan.poll(accepted.readChan()), "the accepted side must not have seen anything either");
 
             Chan.put(client.writeChan(), bytes("still there?"));

@@ -46,7 +46,7 @@ class LoadedMemoryTest {
     @Test
     void connectionsWithStalledReadersHoldNoMoreThanTheirBoundedBuffers() throws Exception {
         try (EventLoop serverLoop = Tcp.eventLoop(); EventLoop clientLoop = Tcp.eventLoop()) {
-            // default heartbeats on both ends: a 200 ms test timeout would drop a link whose first frame is late
+            // default heartbeats on both ends: a short test timeout would drop a link whose first frame is late
             AcceptSocket server = Tcp.accept(serverLoop, Sockets.HOST, 0, AcceptOptions.defaults());
             long before = heapAndDirect();
             List<ClientSocket> clients = new ArrayList<>();

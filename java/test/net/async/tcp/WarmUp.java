@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <li>clojure.core.async is compiled from source on first load: most of 20 s on a busy machine.
  * <li>Netty's first pooled chunk initialises JFR event metadata (AllocateChunkEvent): about a
  *     second, which would otherwise stall the first event loop that writes and look like a dead
- *     peer to a 200 ms heartbeat timeout.
+ *     peer to the tests' short heartbeat timeouts.
  * </ul>
  *
  * <h3>Threading</h3>
