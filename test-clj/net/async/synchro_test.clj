@@ -10,7 +10,7 @@
             [net.async.synchro :as synchro :refer [IState master mirror send-command]]
             [net.async.tcp :as tcp]
             [net.async.test-helpers :as h :refer [<!!? dial listen take-n with-event-loops]])
-  (:import [net.async.tcp.fault FaultProxy FaultProxy$Fault FaultProxy$Plan]))
+  (:import [net.async.tcp.fault Fault FaultProxy Plan]))
 
 (use-fixtures :once h/warm-up)
 
@@ -134,7 +134,7 @@
   (with-event-loops [server-el client-el]
     (let [{:keys [acceptor]} (start-master server-el {} :session true)
           proxy (FaultProxy/start (int (:port acceptor))
-                                  (FaultProxy$Plan/of 100 200 (System/nanoTime) (into-array [FaultProxy$Fault/RESET])))]
+                                  (Plan/of 100 200 (System/nanoTime) (into-array [Fault/RESET])))]
       (try
         (let [m (start-mirror client-el (.port proxy) :session true)
               ;; commands until three links were reset under them (bounded: at most 5,000)

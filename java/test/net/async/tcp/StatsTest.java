@@ -16,8 +16,9 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import net.async.tcp.Stats.Cause;
+import net.async.tcp.fault.Fault;
 import net.async.tcp.fault.FaultProxy;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Plan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,7 +218,7 @@ class StatsTest {
     void aResumedSessionIsCountedAtBothEnds() throws Exception {
         try (EventLoop loop = Tcp.eventLoop();
              AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build());
-             FaultProxy proxy = FaultProxy.start(server.port(), FaultProxy.Plan.of(300, 300, 1, Fault.RESET))) {
+             FaultProxy proxy = FaultProxy.start(server.port(), Plan.of(300, 300, 1, Fault.RESET))) {
             ClientSocket client = Tcp.connect(loop, Sockets.HOST, proxy.port(),
                     Sockets.fastClient().session(true).build());
             client.write(Chan.bytes("before"));

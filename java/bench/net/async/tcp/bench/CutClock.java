@@ -3,7 +3,7 @@ package net.async.tcp.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Fault;
 
 /**
  * Times the cuts of one client's links: a cut ends at the first message its client takes after

@@ -4,7 +4,7 @@ package net.async.tcp.bench;
 import java.util.concurrent.CompletableFuture;
 import net.async.tcp.ClientSocket;
 import net.async.tcp.Event;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Fault;
 import net.async.tcp.impl.chan.Chans;
 import org.HdrHistogram.Histogram;
 

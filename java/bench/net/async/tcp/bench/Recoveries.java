@@ -3,7 +3,7 @@ package net.async.tcp.bench;
 
 import java.util.EnumMap;
 import java.util.Map;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Fault;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 

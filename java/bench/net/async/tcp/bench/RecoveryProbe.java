@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import net.async.tcp.Stats;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Fault;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.async.tcp.Stats;
-import net.async.tcp.fault.FaultProxy.Fault;
+import net.async.tcp.fault.Fault;
 
 /**
  * Issue 19 part 5: {@value #SESSIONS} sessions on one server whose accept loop takes a new

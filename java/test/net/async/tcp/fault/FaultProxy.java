@@ -26,16 +26,10 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.Collectors;
 
 /**
  * A TCP proxy on loopback that breaks every link it carries, on purpose: put it between many
@@ -67,35 +61,6 @@ public final class FaultProxy implements AutoCloseable {
     private static final long CUT_WAIT_MILLIS = 20;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    /** What happens to a link when its timer fires. */
-    public enum Fault {
-        /** Both sockets closed with {@code SO_LINGER} 0: each end gets an RST. */
-        RESET,
-        /** Nothing forwarded any more, both sockets left open, closes not passed on. */
-        BLACKHOLE,
-        /** The next chunk read either way is cut short, usually mid-frame, then both sockets close. */
-        CUT
-    }
-
-    /**
-     * Which faults, after how long, and the seed of the random choices (in {@code toString}, so a
-     * failing run can be repeated).
-     */
-    public record Plan(long minDelayMillis, long maxDelayMillis, Set<Fault> faults, long seed) {
-        public Plan {
-            if (minDelayMillis < 0 || maxDelayMillis < minDelayMillis) {
-                throw new IllegalArgumentException("delay " + minDelayMillis + ".." + maxDelayMillis + " ms");
-            }
-            EnumSet<Fault> copy = EnumSet.noneOf(Fault.class); // iterates in a fixed order, unlike Set.copyOf
-            copy.addAll(faults);
-            faults = Collections.unmodifiableSet(copy);
-        }
-
-        public static Plan of(long minDelayMillis, long maxDelayMillis, long seed, Fault... faults) {
-            return new Plan(minDelayMillis, maxDelayMillis, Set.copyOf(List.of(faults)), seed);
-        }
-    }
-
     private final String name = "fault-proxy-" + IDS.incrementAndGet();
     private final int targetPort;
     private final Plan plan;
@@ -105,15 +70,11 @@ public final class FaultProxy implements AutoCloseable {
     private final Thread thread;
     private final ChannelGroup channels; // the listener and both sides of every link
     private final int port;
-    private final AtomicLong links = new AtomicLong();
-    private final AtomicLongArray faults = new AtomicLongArray(Fault.values().length);
-    // how many bytes each faulted link had carried, both ways, when its fault struck
-    private final List<Long> carriedAtFault = Collections.synchronizedList(new ArrayList<>());
+    private final FaultTally tally = new FaultTally();
     private final Set<Link> relaying = new java.util.HashSet<>(); // event loop only
     private volatile Tripwire tripwire = Tripwire.NONE;
     private volatile boolean faultsEnabled = true;
     private volatile FaultListener faultListener = (p, f) -> { };
-    private volatile boolean keepCarried = true;
     private volatile long faultLimit = Long.MAX_VALUE;
     private boolean closed; // event loop only
 
@@ -186,7 +147,6 @@ public final class FaultProxy implements AutoCloseable {
         return name;
     }
 
-    /** Off: new links get no fault, and links whose timer has not fired yet are spared too. */
     /**
      * Strikes no more than {@code limit} faults in all, so that a test whose links take longer to
      * set up than the plan's delays (TLS on a loaded machine) still makes progress after them.
@@ -195,6 +155,7 @@ public final class FaultProxy implements AutoCloseable {
         faultLimit = limit;
     }
 
+    /** Off: new links get no fault, and links whose timer has not fired yet are spared too. */
     public void faultsEnabled(boolean enabled) {
         faultsEnabled = enabled;
     }
@@ -223,28 +184,26 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Links accepted so far. */
     public long links() {
-        return links.get();
+        return tally.links();
     }
 
     public long faults(Fault kind) {
-        return faults.get(kind.ordinal());
+        return tally.faults(kind);
     }
 
     /** Off: {@link #faultsWithinFirst} stops counting, so a long soak holds no list of every fault. */
     public void keepCarried(boolean keep) {
-        keepCarried = keep;
+        tally.keepCarried(keep);
     }
 
     /** Faults that struck a link before it had carried {@code bytes} bytes, both ways together: say, its handshake. */
     public long faultsWithinFirst(long bytes) {
-        synchronized (carriedAtFault) {
-            return carriedAtFault.stream().filter(carried -> carried < bytes).count();
-        }
+        return tally.faultsWithinFirst(bytes);
     }
 
     /** Faults injected so far, all kinds. */
     public long faults() {
-        return Arrays.stream(Fault.values()).mapToLong(this::faults).sum();
+        return tally.faults();
     }
 
     /** Closes the listener and both sides of every link, and waits for the thread to end. */
@@ -269,8 +228,7 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " " + HOST + ":" + port + " -> " + targetPort + ", " + plan + ", links " + links() + ", "
-                + Arrays.stream(Fault.values()).map(kind -> kind + " " + faults(kind)).collect(Collectors.joining(", "));
+        return name + " " + HOST + ":" + port + " -> " + targetPort + ", " + plan + ", " + tally;
     }
 
     private enum State { RELAY, BLACKHOLE, CUT, CLOSING }
@@ -289,7 +247,7 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void dial() {
-            links.incrementAndGet();
+            tally.linkAccepted();
             channels.add(down);
             down.pipeline().addLast(this);
             ChannelFuture dialling = new Bootstrap().group(down.eventLoop()).channel(NioSocketChannel.class)
@@ -325,10 +283,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             Fault fault = kinds[random.nextInt(kinds.length)];
-            faults.incrementAndGet(fault.ordinal());
-            if (keepCarried) {
-                carriedAtFault.add(carried);
-            }
+            tally.faultStruck(fault, carried);
             faultListener.struck(((InetSocketAddress) down.localAddress()).getPort(), fault);
             switch (fault) {
                 case RESET -> closeBoth(true);

@@ -1,9 +1,9 @@
 /* net.async: message-oriented TCP with a core.async interface. MIT licence, see README. */
 package net.async.tcp.fault;
 
-import static net.async.tcp.fault.FaultProxy.Fault.BLACKHOLE;
-import static net.async.tcp.fault.FaultProxy.Fault.CUT;
-import static net.async.tcp.fault.FaultProxy.Fault.RESET;
+import static net.async.tcp.fault.Fault.BLACKHOLE;
+import static net.async.tcp.fault.Fault.CUT;
+import static net.async.tcp.fault.Fault.RESET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.async.tcp.Trouble;
-import net.async.tcp.fault.FaultProxy.Fault;
-import net.async.tcp.fault.FaultProxy.Plan;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -20,7 +20,6 @@ import net.async.tcp.RawPeer;
 import net.async.tcp.Sockets;
 import net.async.tcp.Tcp;
 import net.async.tcp.Trouble;
-import net.async.tcp.fault.FaultProxy.Plan;
 import org.junit.jupiter.api.Test;
 
 /**

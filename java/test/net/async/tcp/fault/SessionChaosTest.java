@@ -28,8 +28,6 @@ import net.async.tcp.EventLoop;
 import net.async.tcp.EventLoopOptions;
 import net.async.tcp.Tcp;
 import net.async.tcp.Trouble;
-import net.async.tcp.fault.FaultProxy.Fault;
-import net.async.tcp.fault.FaultProxy.Plan;
 import net.async.tcp.impl.chan.Chans;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *  client link ready ──HELLO──▶  WELCOME ──▶ connection up, unacknowledged messages sent again
  *                                REFUSED(unknown session) ──▶ :session-lost, HELLO for a new one
  *  server HELLO ──▶ {@link AcceptedSession}: older link closed, WELCOME, connection up
- *  message delivered ──▶ ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
+ *  message delivered ──▶ ({@link Acks}) ACK now (a quarter of the peer's window), on the next flush, or in 10 ms
  *  write-chan closed ──▶ every message acknowledged ──▶ BYE, and the link's end is the session's
  *  server, BYE read ──▶ BYE back (what it took), then :closed; the session's id kept as ended
  * </pre>
@@ -60,12 +60,12 @@ public final class SessionProtocol implements LinkMode {
     private final Connection connection;
     private final EventLoop loop;
     private final Session session;
+    private final Acks acks;
     private final AcceptedSession server; // the server's half, or null on a client
     private final long handshakeTimeoutMillis;
     private ScheduledFuture<?> handshakeTimeout; // client: no WELCOME yet
     private ScheduledFuture<?> closeDeadline; // write-chan closed, not everything acknowledged yet
     private boolean closeRequested;
-    private boolean ackArmed;
     private String handshakeRefusal; // client: why the server ended this link's handshake, if it said
     private boolean handshakeAnswered; // client: the server answered this link's HELLO with the session's BYE
     private boolean byeSent;
@@ -76,6 +76,7 @@ public final class SessionProtocol implements LinkMode {
         this.connection = connection;
         this.loop = connection.loop();
         this.session = new Session(settings.session(), id);
+        this.acks = new Acks(connection, session);
         this.server = sessions == null ? null : new AcceptedSession(connection, session, sessions);
         this.handshakeTimeoutMillis = settings.heartbeatTimeoutMillis();
     }
@@ -105,7 +106,7 @@ public final class SessionProtocol implements LinkMode {
     @Override
     public Inbox newInbox(Object readChan, Executor loop, Inbox.Valve reading) {
         // the peer's window bounds what arrives, not auto-read; what read-chan took is acked
-        return new Inbox(readChan, loop, open -> { }, dropped -> { }, this::deliveredOnLoop);
+        return new Inbox(readChan, loop, open -> { }, dropped -> { }, acks::deliveredOnLoop);
     }
 
     @Override
@@ -294,43 +295,11 @@ public final class SessionProtocol implements LinkMode {
         connection.link().close();
     }
 
-    // ---- acks ----
-
-    /** A value reached read-chan (or was dropped there): count it, and acknowledge now or soon. */
-    void deliveredOnLoop(Object value) {
-        assert loop.inEventLoop();
-        if (!(value instanceof byte[] payload)) {
-            return;
-        }
-        if (session.delivered(payload)) {
-            sendAckOnLoop();
-        } else if (!ackArmed && session.ackPending()) {
-            ackArmed = true;
-            loop.schedule(() -> {
-                ackArmed = false;
-                if (session.ackPending()) {
-                    sendAckOnLoop();
-                }
-            }, Session.ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void sendAckOnLoop() {
-        assert loop.inEventLoop();
-        // without a link the ack is not needed: the next HELLO or WELCOME carries the position
-        Channel ch = connection.link();
-        if (ch != null && connection.isUp()) {
-            ch.writeAndFlush(session.ack().encode(ch.alloc()), ch.voidPromise());
-        }
-    }
-
     /** Data is about to be flushed: a pending ack rides along. */
     @Override
     public void beforeFlushOnLoop(Channel ch) {
         assert loop.inEventLoop();
-        if (connection.isUp() && session.ackPending()) {
-            ch.write(session.ack().encode(ch.alloc()), ch.voidPromise());
-        }
+        acks.beforeFlushOnLoop(ch);
     }
 
     // ---- a link ends, a session ends ----

@@ -5,18 +5,14 @@ import static net.async.tcp.Chan.CLOSED;
 import static net.async.tcp.Chan.CONNECTED;
 import static net.async.tcp.Chan.DISCONNECTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import net.async.tcp.AcceptSocket;
@@ -34,7 +30,6 @@ import net.async.tcp.impl.wire.ControlFrame;
 import net.async.tcp.impl.wire.ControlFrame.Hello;
 import net.async.tcp.impl.wire.ControlFrame.Refused;
 import net.async.tcp.impl.wire.ControlFrame.Welcome;
-import net.async.tcp.impl.wire.ControlFrameTest;
 import net.async.tcp.impl.wire.SessionId;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +48,7 @@ class SessionWireTest {
             ClientSocket client = Tcp.connect(loop, Sockets.HOST, server.port(), Sockets.fastClient().session(true).build());
             ClientSocket accepted = Sockets.nextAccepted(server);
             assertEquals(CONNECTED, Chan.take(accepted.readChan()));
-            try (Peer stranger = Peer.connect(server.port())) {
+            try (SessionPeer stranger = SessionPeer.connect(server.port())) {
                 stranger.send(new Hello(1, SessionId.random(), true, 0, 4096));
                 assertEquals(new Refused(Refused.UNKNOWN_SESSION), stranger.read());
                 SessionId fresh = SessionId.random();
@@ -71,13 +66,13 @@ class SessionWireTest {
     void anOpenSentAgainAfterItsWelcomeWasLostFindsTheSameSession() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
             SessionId id = SessionId.random();
-            try (Peer first = Peer.connect(server.port())) {
+            try (SessionPeer first = SessionPeer.connect(server.port())) {
                 first.send(new Hello(1, id, false, 0, 4096));
             } // gone before it could read the WELCOME
             ClientSocket session = Sockets.nextAccepted(server);
             assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
             Chan.put(session.writeChan(), Chan.bytes("for whoever opened me"));
-            try (Peer again = Peer.connect(server.port())) {
+            try (SessionPeer again = SessionPeer.connect(server.port())) {
                 again.send(new Hello(1, id, false, 0, 4096));
                 assertEquals(new Welcome(id, true, 0, SessionSettings.DEFAULT_BUFFER_BYTES), again.read());
                 assertEquals("for whoever opened me", again.readText());
@@ -90,7 +85,7 @@ class SessionWireTest {
     void aSecondLinkResumingALiveSessionTakesItOverAndClosesTheFirst() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
             // each link connects just before its HELLO: one silent for heartbeat-timeout is dropped as stuck
-            try (Peer first = Peer.connect(server.port())) {
+            try (SessionPeer first = SessionPeer.connect(server.port())) {
                 first.send(new Hello(1, SessionId.random(), false, 0, 4096));
                 Welcome opened = assertInstanceOf(Welcome.class, first.read());
                 ClientSocket session = Sockets.nextAccepted(server);
@@ -98,7 +93,7 @@ class SessionWireTest {
                 Chan.put(session.writeChan(), Chan.bytes("x"));
                 assertEquals("x", first.readText());
 
-                try (Peer second = Peer.connect(server.port())) {
+                try (SessionPeer second = SessionPeer.connect(server.port())) {
                     second.send(new Hello(1, opened.id(), true, 1, 4096));
                     Welcome resumed = assertInstanceOf(Welcome.class, second.read());
                     assertTrue(resumed.existed());
@@ -110,7 +105,7 @@ class SessionWireTest {
                     Chan.put(session.writeChan(), Chan.bytes("z"));
                     assertEquals("z", second.readText(), "x was received before: not sent again");
 
-                    try (Peer impostor = Peer.connect(server.port())) {
+                    try (SessionPeer impostor = SessionPeer.connect(server.port())) {
                         impostor.send(new Hello(1, opened.id(), true, 5, 4096));
                         assertEquals(new Refused(Refused.BAD_POSITION), impostor.read(), "5 of our messages? we sent 2");
                         assertTrue(impostor.closedByPeer());
@@ -125,7 +120,7 @@ class SessionWireTest {
     @Test
     void aStaleHelloBehindWhatTheClientAcknowledgedIsRefusedQuietly() throws Exception {
         try (Trouble trouble = Trouble.watch(); EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
-            try (Peer live = Peer.connect(server.port())) {
+            try (SessionPeer live = SessionPeer.connect(server.port())) {
                 live.send(new Hello(1, SessionId.random(), false, 0, 4096));
                 Welcome opened = assertInstanceOf(Welcome.class, live.read());
                 ClientSocket session = Sockets.nextAccepted(server);
@@ -139,7 +134,7 @@ class SessionWireTest {
 
                 // an old link's HELLO from before the ack, overtaken under churn: refused, no WARN (it
                 // connects now: a link silent for heartbeat-timeout would be dropped as stuck first)
-                try (Peer stale = Peer.connect(server.port())) {
+                try (SessionPeer stale = SessionPeer.connect(server.port())) {
                     stale.send(new Hello(1, opened.id(), true, 1, 4096));
                     assertEquals(new Refused(Refused.BAD_POSITION), stale.read());
                     assertTrue(stale.closedByPeer());
@@ -156,7 +151,7 @@ class SessionWireTest {
     void whileItsClientIsAwayASessionTakesWritesAndDeliversThemOnItsReturn() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
             SessionId id = SessionId.random();
-            try (Peer first = Peer.connect(server.port())) {
+            try (SessionPeer first = SessionPeer.connect(server.port())) {
                 first.send(new Hello(1, id, false, 0, 4096));
                 assertInstanceOf(Welcome.class, first.read());
             }
@@ -165,7 +160,7 @@ class SessionWireTest {
             for (String text : List.of("one", "two", "three")) {
                 Chan.put(session.writeChan(), Chan.bytes(text)); // an unbuffered write-chan: taken by the session
             }
-            try (Peer back = Peer.connect(server.port())) {
+            try (SessionPeer back = SessionPeer.connect(server.port())) {
                 back.send(new Hello(1, id, true, 0, 4096));
                 assertEquals(new Welcome(id, true, 0, SessionSettings.DEFAULT_BUFFER_BYTES), back.read());
                 assertEquals(List.of("one", "two", "three"), List.of(back.readText(), back.readText(), back.readText()));
@@ -178,7 +173,7 @@ class SessionWireTest {
     void anAckOfMoreThanWasSentDropsTheLinkAndTheSessionWaitsForAnother() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
             SessionId id = SessionId.random();
-            try (Peer broken = Peer.connect(server.port())) {
+            try (SessionPeer broken = SessionPeer.connect(server.port())) {
                 broken.send(new Hello(1, id, false, 0, 4096));
                 assertInstanceOf(Welcome.class, broken.read());
                 broken.send(new ControlFrame.Ack(5));
@@ -186,7 +181,7 @@ class SessionWireTest {
             }
             ClientSocket session = Sockets.nextAccepted(server);
             assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
-            try (Peer fixed = Peer.connect(server.port())) {
+            try (SessionPeer fixed = SessionPeer.connect(server.port())) {
                 fixed.send(new Hello(1, id, true, 0, 4096));
                 assertInstanceOf(Welcome.class, fixed.read());
                 assertEquals(CONNECTED, Chan.take(session.readChan()));
@@ -219,7 +214,7 @@ class SessionWireTest {
              AcceptSocket server = Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build())) {
             SessionId id = SessionId.random();
             ClientSocket session;
-            try (Peer first = Peer.connect(server.port())) {
+            try (SessionPeer first = SessionPeer.connect(server.port())) {
                 first.send(new Hello(1, id, false, 0, 4096));
                 assertInstanceOf(Welcome.class, first.read());
                 session = Sockets.nextAccepted(server);
@@ -229,7 +224,7 @@ class SessionWireTest {
             assertEquals(List.of(CONNECTED, DISCONNECTED), Chan.take(session.readChan(), 2));
             // links are dealt to the threads in turn: of these resumes, at least one lands on the other thread
             for (int i = 0; i < 2; i++) {
-                try (Peer back = Peer.connect(server.port())) {
+                try (SessionPeer back = SessionPeer.connect(server.port())) {
                     back.send(new Hello(1, id, true, 1 + i, 4096));
                     assertEquals(new Welcome(id, true, i, SessionSettings.DEFAULT_BUFFER_BYTES), back.read());
                     back.sendPayload("resumed " + i);
@@ -247,7 +242,7 @@ class SessionWireTest {
     @Test
     void aPeerThatSendsAMessageInsteadOfAHelloIsRefusedAndNeverAnnounced() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
-             Peer original = Peer.connect(server.port())) {
+             SessionPeer original = SessionPeer.connect(server.port())) {
             original.out.write(Frames.frame(Chan.bytes("hello from 0.1.1")));
             assertEquals(new Refused(Refused.NO_HELLO), original.read());
             assertTrue(original.closedByPeer());
@@ -271,7 +266,7 @@ class SessionWireTest {
     @Test
     void aSilentLinkIsDroppedAsStuck() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listenFast(loop);
-             Peer silent = Peer.connect(server.port())) {
+             SessionPeer silent = SessionPeer.connect(server.port())) {
             assertTrue(silent.closedByPeer());
         }
     }
@@ -279,7 +274,7 @@ class SessionWireTest {
     @Test
     void anUnknownProtocolVersionIsRefused() throws Exception {
         try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
-             Peer future = Peer.connect(server.port())) {
+             SessionPeer future = SessionPeer.connect(server.port())) {
             future.send(new Hello(2, SessionId.random(), false, 0, 4096));
             assertEquals(new Refused(Refused.VERSION), future.read());
             assertTrue(future.closedByPeer());
@@ -344,73 +339,5 @@ class SessionWireTest {
     /** A session server with the fast timeouts of {@link Sockets}, for the tests of those timeouts. */
     private static AcceptSocket listenFast(EventLoop loop) throws Exception {
         return Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build());
-    }
-
-    /** A raw socket that speaks session frames by hand; every read gives up after {@link Chan#WAIT}. */
-    static final class Peer implements AutoCloseable {
-        final Socket socket;
-        final DataInputStream in;
-        final OutputStream out;
-
-        private Peer(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setSoTimeout((int) Chan.WAIT.toMillis());
-            this.in = new DataInputStream(socket.getInputStream());
-            this.out = socket.getOutputStream();
-        }
-
-        static Peer connect(int port) throws IOException {
-            return new Peer(new Socket(Sockets.HOST, port));
-        }
-
-        void send(ControlFrame frame) throws IOException {
-            out.write(ControlFrameTest.bytes(frame));
-        }
-
-        void sendPayload(String text) throws IOException {
-            out.write(Frames.frame(Chan.bytes(text)));
-        }
-
-        /** The next frame that is not a heartbeat: a {@link ControlFrame}, or a payload as a {@code byte[]}. */
-        Object read() throws IOException {
-            while (true) {
-                int header = in.readInt();
-                if (ControlFrame.isHeader(header)) {
-                    byte[] body = in.readNBytes(ControlFrame.bodyLength(header));
-                    return ControlFrame.decode(header, Unpooled.wrappedBuffer(body));
-                }
-                if (header > 0) {
-                    return in.readNBytes(header);
-                }
-            }
-        }
-
-        /** The next frame, a payload read as UTF-8; acks and heartbeats skipped. */
-        String readText() throws IOException {
-            Object frame;
-            do {
-                frame = read();
-            } while (frame instanceof ControlFrame.Ack);
-            return new String((byte[]) frame, java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        /** True once the other side has closed the link; frames still arriving are skipped. */
-        boolean closedByPeer() throws IOException {
-            try {
-                while (in.read() >= 0) {
-                    // skipped
-                }
-                return true;
-            } catch (SocketTimeoutException stillOpen) {
-                return false;
-            } catch (java.net.SocketException reset) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
