@@ -52,6 +52,7 @@ public final class Connection implements Outbox.Owner, LinkHandler.Owner, Reacto
     private Channel channel;
     private boolean everReady;
     private boolean disconnectAnnounced;
+    private boolean reading = true; // what the inbox's valve last said; session mode's never shuts
 
     /** Made by its {@link LinkSource}: {@link Redial#client} or {@link Accepted#connection}. */
     Connection(Reactor reactor, EventLoop loop, Object readChan, Object writeChan, Settings settings,
@@ -100,7 +101,7 @@ public final class Connection implements Outbox.Owner, LinkHandler.Owner, Reacto
         SslHandler tls = settings.tls() == null ? null : source.newTlsHandler(settings.tls(), ch.alloc());
         Pipeline.install(ch.pipeline(), settings, tls, newLinkHandler(), counters);
         // a backlog left from the previous link keeps the new one paused until the user catches up
-        ch.config().setAutoRead(!mode.pausesReads() || !inbox.isBackedUp());
+        ch.config().setAutoRead(reading);
     }
 
     private LinkHandler newLinkHandler() {
@@ -263,6 +264,7 @@ public final class Connection implements Outbox.Owner, LinkHandler.Owner, Reacto
     }
 
     private void setReading(boolean open) {
+        reading = open;
         if (channel != null && state != LinkState.CLOSING) {
             channel.config().setAutoRead(open);
         }

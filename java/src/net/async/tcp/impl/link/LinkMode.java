@@ -19,9 +19,6 @@ public interface LinkMode {
     /** {@return the inbox in front of read-chan, with this mode's flow control} */
     Inbox newInbox(Object readChan, Executor loop, Inbox.Valve reading);
 
-    /** {@return whether a backed-up read-chan pauses the link's reads: plain; in session mode the peer's window bounds them} */
-    boolean pausesReads();
-
     /** {@return what the outbox keeps of what it sent: nothing, or every message until acknowledged} */
     Retention retention();
 

@@ -29,11 +29,6 @@ public final class PlainMode implements LinkMode {
     }
 
     @Override
-    public boolean pausesReads() {
-        return true;
-    }
-
-    @Override
     public Retention retention() {
         return new InFlight();
     }

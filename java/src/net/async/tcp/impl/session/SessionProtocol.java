@@ -110,11 +110,6 @@ public final class SessionProtocol implements LinkMode {
     }
 
     @Override
-    public boolean pausesReads() {
-        return false;
-    }
-
-    @Override
     public Retention retention() {
         return session.outbound();
     }

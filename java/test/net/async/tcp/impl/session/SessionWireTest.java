@@ -40,7 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class SessionWireTest {
     private static final Duration QUIET = Duration.ofMillis(300);
-    private static final long PATIENT_MILLIS = Chan.WAIT.toMillis();
 
     @Test
     void aResumeOfASessionTheServerDoesNotHoldIsRefusedAndTheLinkMayOpenANewOne() throws Exception {
@@ -252,7 +251,7 @@ class SessionWireTest {
 
     @Test
     void anIdlePlainClientIsRefusedAfterTwiceHeartbeatTimeout() throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listenFast(loop)) {
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop)) {
             ClientSocket idle = Sockets.connect(loop, server.port()); // heartbeats every 50 ms, nothing else
             assertEquals(CONNECTED, Chan.take(idle.readChan()));
             long connected = System.nanoTime();
@@ -265,7 +264,7 @@ class SessionWireTest {
 
     @Test
     void aSilentLinkIsDroppedAsStuck() throws Exception {
-        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listenFast(loop);
+        try (EventLoop loop = Tcp.eventLoop(); AcceptSocket server = listen(loop);
              SessionPeer silent = SessionPeer.connect(server.port())) {
             assertTrue(silent.closedByPeer());
         }
@@ -327,17 +326,7 @@ class SessionWireTest {
         }
     }
 
-    /**
-     * A session server for these raw peers, which send no heartbeats: they are not dropped as stuck
-     * however slow the machine, where a test does not wait for that.
-     */
     private static AcceptSocket listen(EventLoop loop) throws Exception {
-        return Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().heartbeatTimeoutMillis(PATIENT_MILLIS)
-                .session(true).build());
-    }
-
-    /** A session server with the fast timeouts of {@link Sockets}, for the tests of those timeouts. */
-    private static AcceptSocket listenFast(EventLoop loop) throws Exception {
         return Tcp.accept(loop, Sockets.HOST, 0, Sockets.fastServer().session(true).build());
     }
 }
