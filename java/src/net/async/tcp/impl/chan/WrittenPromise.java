@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
  *   channel.write(frames, new WrittenPromise(channel, retention.onWritten(messages)));
  * </pre>
  *
- * The "idle" handler (Netty's {@code IdleStateHandler}) adds a listener of its own to every
- * write, to see when the last one completed: a second listener would cost a listener array on
- * every write. A failed write calls nothing, as {@link Retention#onWritten} only acts on success:
+ * No listener is added to any write (the "idle" handler times writes from their flush), so the
+ * promise itself is the only object a plain write allocates for its outcome. A failed write calls nothing, as {@link Retention#onWritten} only acts on success:
  * what was not written stays retained.
  *
  * <h2>Threading</h2>

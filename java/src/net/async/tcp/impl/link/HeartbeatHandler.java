@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns idle events into heartbeats and stuck-connection drops, after an {@code IdleStateHandler}
+ * Turns idle events into heartbeats and stuck-connection drops, after the link's {@link IdleTimers}
  * set to writer-idle = heartbeat-period and reader-idle = heartbeat-timeout.
  *
  * <pre>

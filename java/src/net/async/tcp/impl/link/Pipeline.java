@@ -4,8 +4,6 @@ package net.async.tcp.impl.link;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import net.async.tcp.impl.stats.Counters;
 import net.async.tcp.impl.wire.FrameDecoder;
 import net.async.tcp.impl.wire.FrameEncoder;
@@ -74,9 +72,8 @@ public final class Pipeline {
         }
     }
 
-    private static IdleStateHandler idle(Settings settings) {
-        return new IdleStateHandler(settings.heartbeatTimeoutMillis(), settings.heartbeatPeriodMillis(), 0,
-                TimeUnit.MILLISECONDS);
+    private static IdleTimers idle(Settings settings) {
+        return new IdleTimers(settings.heartbeatTimeoutMillis(), settings.heartbeatPeriodMillis());
     }
 
     private static void installCodec(ChannelPipeline pipeline, Settings settings, SslHandler tls) {

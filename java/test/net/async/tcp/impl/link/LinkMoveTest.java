@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +86,7 @@ class LinkMoveTest {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel child) {
-                        child.pipeline().addLast("idle", new IdleStateHandler(1, 1, 0, TimeUnit.SECONDS));
+                        child.pipeline().addLast("idle", new IdleTimers(1000, 1000));
                         child.pipeline().addLast("rest", new ChannelInboundHandlerAdapter());
                         accepted.complete(child);
                     }
