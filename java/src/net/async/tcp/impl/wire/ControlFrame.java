@@ -62,13 +62,14 @@ public sealed interface ControlFrame {
     }
 
     /**
-     * Reads the body of the frame whose header is {@code header}; {@code body} holds exactly it.
+     * Reads the body of the frame whose header is {@code header} from {@code body}, which holds at
+     * least the {@link #bodyLength} it announces (read in place: no slice per frame).
      *
      * @throws CorruptedFrameException for an unknown type or a body of the wrong length
      */
     static ControlFrame decode(int header, ByteBuf body) {
         int type = (header >>> 8) & 0xFF;
-        int length = body.readableBytes();
+        int length = bodyLength(header);
         switch (type) {
             case Hello.TYPE -> {
                 expect(length, Hello.BODY, "HELLO");

@@ -198,7 +198,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
             }
             int bodyLength = ControlFrame.bodyLength(length);
             if (in.readableBytes() >= bodyLength) {
-                fireControl(ctx, length, in.readSlice(bodyLength));
+                fireControl(ctx, length, in);
             } else {
                 controlHeader = length;
                 controlBody = new byte[bodyLength];
@@ -281,13 +281,16 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Decodes a control frame whose body starts at {@code body}'s reader index, in place. */
     private void fireControl(ChannelHandlerContext ctx, int header, ByteBuf body) {
+        int end = body.readerIndex() + ControlFrame.bodyLength(header);
         ControlFrame frame;
         try {
             frame = ControlFrame.decode(header, body);
         } catch (CorruptedFrameException unknown) {
             throw corrupt(unknown);
         }
+        body.readerIndex(end); // the next frame starts where the header said, whatever was read
         fire(ctx, frame);
     }
 

@@ -98,6 +98,23 @@ public class ControlFrameTest {
     }
 
     @Test
+    void controlFramesReadInPlaceLeaveTheNextFrameWhole() {
+        List<ControlFrame> frames = List.of(new Hello(1, ID, true, 3, 7), new Welcome(ID, false, 0, 9),
+                new Ack(5), new Bye(6), new Refused(Refused.NO_HELLO));
+        ByteBuf one = Unpooled.buffer();
+        for (ControlFrame frame : frames) {
+            one.writeBytes(bytes(frame)).writeBytes(Frames.frame(3));
+        }
+        List<Object> seen = decode(true, ByteBufUtil.getBytes(one));
+        one.release();
+        assertEquals(2 * frames.size(), seen.size(), seen.toString());
+        for (int i = 0; i < frames.size(); i++) {
+            assertEquals(frames.get(i), seen.get(2 * i));
+            assertEquals(3, ((byte[]) seen.get(2 * i + 1)).length);
+        }
+    }
+
+    @Test
     void sessionIdsAreRandomAndShowOnlyTheirFirst32Bits() {
         SessionId one = SessionId.random();
         assertNotEquals(one, SessionId.random());
